@@ -1,0 +1,153 @@
+"""Plain domain types shared by every stage. No I/O here, so any stage may import them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class CodebookError(Exception):
+    """A user error: bad input or a refused action. The CLI prints it as one line and exits 1."""
+
+
+@dataclass
+class Code:
+    id: str
+    label: dict[str, str]
+    parent: str | None = None
+    codable: bool = True
+    definition: str = ""
+    include: str = ""
+    exclude: str = ""
+    examples: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    color: str | None = None
+    hotkey: str | None = None
+    memo: str = ""
+    line: int = 0  # line in the codebook file, for error messages
+
+    def name(self, lang: str = "nl") -> str:
+        return self.label.get(lang) or self.label.get("nl") or self.label.get("en") or self.id
+
+
+@dataclass
+class Attribute:
+    name: str
+    label: dict[str, str]
+    values: list[str]
+    default: str | None = None  # applied at import when a transcript does not say
+
+
+@dataclass
+class Codebook:
+    """Codes in tree order (parents before children, siblings in file order)."""
+
+    codes: dict[str, Code]
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+    path: str | None = None
+
+    @property
+    def language(self) -> str:
+        return str(self.meta.get("language", "nl"))
+
+    def children(self, code_id: str | None) -> list[Code]:
+        return [c for c in self.codes.values() if c.parent == code_id]
+
+    def roots(self) -> list[Code]:
+        return self.children(None)
+
+    def ancestors(self, code_id: str) -> list[str]:
+        """Ids from the root down to the parent of `code_id`."""
+        chain: list[str] = []
+        parent = self.codes[code_id].parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self.codes[parent].parent
+        return chain[::-1]
+
+    def depth(self, code_id: str) -> int:
+        return len(self.ancestors(code_id))
+
+    def walk(self, parent: str | None = None) -> Iterator[Code]:
+        """Depth-first, in file order."""
+        for code in self.children(parent):
+            yield code
+            yield from self.walk(code.id)
+
+    def leaves(self) -> list[Code]:
+        return [c for c in self.codes.values() if not self.children(c.id)]
+
+    def by_hotkey(self) -> dict[str, Code]:
+        return {c.hotkey: c for c in self.codes.values() if c.hotkey}
+
+    def check_attributes(self, attrs: dict[str, str], where: str) -> None:
+        for key, value in attrs.items():
+            if key not in self.attributes:
+                known = ", ".join(self.attributes) or "none"
+                raise CodebookError(f"{where}: unknown attribute '{key}' (declared: {known})")
+            allowed = self.attributes[key].values
+            if allowed and value not in allowed:
+                raise CodebookError(
+                    f"{where}: {key}={value!r} is not allowed (allowed: {', '.join(allowed)})"
+                )
+
+
+@dataclass
+class Turn:
+    """A speaker turn; [start, end) is the spoken text, without the speaker label."""
+
+    speaker: str | None
+    start: int
+    end: int
+    timestamp: float | None = None
+
+
+@dataclass
+class Segment:
+    id: int | None
+    transcript_id: int | None
+    index: int
+    start: int
+    end: int
+    speaker: str | None = None
+    timestamp: float | None = None
+
+
+@dataclass
+class Transcript:
+    id: int
+    name: str
+    file_name: str
+    format: str
+    language: str
+    sha256: str
+    text: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    metadata: dict = field(default_factory=dict)
+    imported_at: datetime | None = None
+
+
+@dataclass
+class Coding:
+    id: int | None
+    transcript_id: int
+    start: int
+    end: int
+    code: str
+    coder: str
+    origin: str = "manual"  # manual | suggestion | import
+    memo: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass
+class Memo:
+    id: int | None
+    transcript_id: int | None
+    start: int | None
+    end: int | None
+    coder: str
+    text: str
+    created_at: datetime | None = None

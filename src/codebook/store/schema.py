@@ -1,0 +1,127 @@
+"""The relational schema (SQLAlchemy Core), the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+transcripts = Table(
+    "transcripts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("file_name", String(255), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("original", LargeBinary, nullable=False),
+    Column("metadata", JSON, nullable=False, default=dict),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+attributes = Table(
+    "attributes",
+    metadata,
+    Column("transcript_id", ForeignKey("transcripts.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("value", String(255), nullable=False),
+)
+
+turns = Table(
+    "turns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transcript_id", ForeignKey("transcripts.id", ondelete="CASCADE"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("speaker", String(255)),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("timestamp", Float),
+    Index("ix_turns_transcript", "transcript_id", "idx"),
+)
+
+segments = Table(
+    "segments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transcript_id", ForeignKey("transcripts.id", ondelete="CASCADE"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("speaker", String(255)),
+    Column("timestamp", Float),
+    Index("ix_segments_transcript", "transcript_id", "idx"),
+)
+
+coders = Table(
+    "coders",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+codings = Table(
+    "codings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transcript_id", ForeignKey("transcripts.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("code", String(128), nullable=False, index=True),
+    Column("coder", ForeignKey("coders.name"), nullable=False),
+    Column("origin", String(16), nullable=False, default="manual"),
+    Column("memo", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("transcript_id", "start", "end", "code", "coder", name="uq_coding"),
+    Index("ix_codings_transcript", "transcript_id", "start"),
+)
+
+memos = Table(
+    "memos",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transcript_id", ForeignKey("transcripts.id", ondelete="CASCADE")),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("coder", ForeignKey("coders.name"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transcript_id", ForeignKey("transcripts.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("code", String(128), nullable=False),
+    Column("coder", ForeignKey("coders.name"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("transcript_id", "start", "end", "code", "coder", name="uq_rejection"),
+)

@@ -1,0 +1,66 @@
+"""Shared fixtures: a small codebook, fresh projects, and the CLI run as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from codebook import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini-codebook.yaml"
+REFERENCE = ROOT / "codebooks" / "domeinspecifieke-geletterdheid.yaml"
+SAMPLES = ROOT / "transcripts"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def mini_project(tmp_path) -> Project:
+    project = Project.init(tmp_path / "proj", MINI)
+    yield project
+    project.close()
+
+
+@pytest.fixture(scope="session")
+def sample_project(tmp_path_factory) -> Path:
+    """The sample project as `make demo` builds it (built once per test session)."""
+    root = tmp_path_factory.mktemp("sample") / "project"
+    run("init", str(root))
+    files = sorted(
+        str(p) for p in SAMPLES.iterdir() if p.suffix in {".txt", ".md", ".docx", ".vtt", ".srt"}
+    )
+    run("-p", str(root), "import", "--attributes", str(SAMPLES / "attributes.csv"), *files)
+    run("-p", str(root), "codings", "import", str(SAMPLES / "sample-codings.csv"))
+    return root
+
+
+def codebook_exe() -> str:
+    exe = Path(sys.executable).parent / "codebook"
+    return str(exe) if exe.exists() else shutil.which("codebook")
+
+
+def run(*args: str, check: bool = True, cwd: Path | None = None, env: dict | None = None):
+    """Run the `codebook` command as a user would; returns the CompletedProcess."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("CODEBOOK_PROJECT", "CODEBOOK_DB")}
+    full_env.update(env or {})
+    proc = subprocess.run(
+        [codebook_exe(), *args], capture_output=True, text=True, cwd=cwd, env=full_env
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"codebook {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
