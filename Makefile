@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SAMPLE := build/sample-project
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test sample lint bench clean
+.PHONY: demo test sample lint bench clean libreoffice tmux
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,17 +21,40 @@ sample: $(STAMP)
 	$(BIN)/codebook --project $(SAMPLE) codings import transcripts/sample-codings.csv
 
 demo: sample
-	$(BIN)/codebook --project $(SAMPLE) info
+	$(BIN)/codebook --project $(SAMPLE) code --coder $${CODEBOOK_CODER:-$${USER:-researcher}}
 
-test: $(STAMP)
+test: $(STAMP) libreoffice tmux
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest
+	bash .ci/postgres.sh run $(BIN)/python -m pytest  # a throwaway PostgreSQL for the store tests
+
+# LibreOffice (Debian) turns the Word report into a PDF in one test; fail-soft: without it,
+# that test is skipped with the reason.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      libreoffice-writer-nogui >/dev/null; } || \
+	  echo "LibreOffice could not be installed: the PDF test of the report will be skipped"; }
+
+# tmux drives the TUI through a real terminal in the crash-safety test; fail-soft like above.
+tmux:
+	@command -v tmux >/dev/null 2>&1 || { \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null; } || \
+	  echo "tmux could not be installed: the crash-safety test will be skipped"; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_suggest.py
+	$(BIN)/python benchmarks/bench_analysis.py
+	$(BIN)/python benchmarks/bench_agreement.py
+	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_refi.py
+	$(BIN)/python benchmarks/bench_tui.py --no-suggest
+	$(BIN)/python benchmarks/bench_tui.py
 
 clean:
 	rm -rf $(VENV) build

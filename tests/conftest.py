@@ -40,6 +40,46 @@ def sample_project(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def run_notebook(sample_project):
+    """Execute a notebook of notebooks/ against the sample project, once per test session."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    done = {}
+
+    def execute(name: str):
+        if name not in done:
+            path = ROOT / "notebooks" / name
+            # the kernel's own inline backend, so figures become image outputs
+            saved = {k: os.environ.get(k) for k in ("CODEBOOK_PROJECT", "MPLBACKEND")}
+            os.environ["CODEBOOK_PROJECT"] = str(sample_project)
+            os.environ.pop("MPLBACKEND", None)
+            try:
+                nb = nbformat.read(path, as_version=4)
+                NotebookClient(
+                    nb,
+                    timeout=600,
+                    kernel_name="python3",
+                    resources={"metadata": {"path": str(path.parent)}},
+                ).execute()
+            finally:
+                for k, v in saved.items():
+                    if v is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = v
+            done[name] = nb
+        return done[name]
+
+    return execute
+
+
+def outputs(nb) -> list[dict]:
+    """Every output of the code cells of an executed notebook."""
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
 def codebook_exe() -> str:
     exe = Path(sys.executable).parent / "codebook"
     return str(exe) if exe.exists() else shutil.which("codebook")

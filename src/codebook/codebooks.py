@@ -61,18 +61,23 @@ def _line(node, key=None) -> int:
         return 0
 
 
-def _check_plain(node, path: str, problems: list[str]) -> None:
-    """Refuse YAML tags: a codebook is data, never objects."""
+def _check_plain(node, path: str, problems: list[str], seen: set[int] | None = None) -> None:
+    """Refuse YAML tags: a codebook is data, never objects. Shared (aliased) nodes are
+    visited once, so an alias bomb costs nothing."""
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     tag = getattr(node, "tag", None)
     tag_value = getattr(tag, "value", None) if tag is not None else None
     if tag_value and tag_value not in _PLAIN_TAGS:
         problems.append(f"{path}:{_line(node)}: YAML tag {tag_value} is not allowed")
     if isinstance(node, dict):
         for v in node.values():
-            _check_plain(v, path, problems)
+            _check_plain(v, path, problems, seen)
     elif isinstance(node, list):
         for v in node:
-            _check_plain(v, path, problems)
+            _check_plain(v, path, problems, seen)
 
 
 def read_yaml(path: Path):
@@ -92,7 +97,7 @@ def read_yaml(path: Path):
     except YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        problem = str(getattr(e, "problem", None) or e).splitlines()[0]
         raise CodebookError(f"{path}:{line}: invalid YAML: {problem}") from None
     except RecursionError:
         raise CodebookError(f"{path}: YAML is nested too deeply") from None
@@ -309,6 +314,8 @@ def add_code(path: Path, code: Code) -> None:
     entry = CommentedMap()
     entry["id"] = code.id
     entry["label"] = CommentedMap(code.label)
+    if not code.codable:
+        entry["codable"] = False
     for key in ("definition", "include", "exclude", "memo"):
         if getattr(code, key):
             entry[key] = getattr(code, key)

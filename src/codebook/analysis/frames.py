@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 
-from codebook.model import Codebook, Coding, Segment, Transcript
+from codebook.model import Codebook, CodebookError, Coding, Segment, Transcript
+from codebook.store import schema as _schema
 
 SEGMENT_COLUMNS = [
     "segment_id",
@@ -81,30 +84,174 @@ def codings_frame(transcripts: list[Transcript], codings: list[Coding]) -> pd.Da
     return frame
 
 
-def coded_frame(segments: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def coded_frame(
+    segments: pd.DataFrame,
+    codings: pd.DataFrame,
+    codebook: Codebook,
+    lengths: dict[str, int] | None = None,
+) -> pd.DataFrame:
     """One row per (coding, segment it overlaps), with segment columns and the code's ancestors.
 
     A coding that spans three sentences counts for each of them; a coding inside one sentence
-    counts for that sentence only.
+    counts for that sentence only. Vectorised: every transcript is laid out on one number line
+    (`lengths` gives the text lengths; without them the furthest offset is used), so a single
+    `searchsorted` finds the overlapped segments of all codings at once.
     """
-    pairs = []
-    for name, segs in segments.groupby("transcript", sort=False):
-        segs = segs.sort_values("start")
-        starts, ends = segs["start"].to_numpy(), segs["end"].to_numpy()
-        ids = segs["segment_id"].to_numpy()
-        mine = codings[codings["transcript"] == name]
-        first = np.searchsorted(ends, mine["start"].to_numpy(), side="right")
-        last = np.searchsorted(starts, mine["end"].to_numpy(), side="left")
-        for coding_id, a, b in zip(mine["coding_id"].to_numpy(), first, last, strict=True):
-            pairs.extend((coding_id, ids[k]) for k in range(a, b))
-    link = pd.DataFrame(pairs, columns=["coding_id", "segment_id"])
-    coded = link.merge(
-        codings.drop(columns=["transcript", "start", "end", "text"]), on="coding_id"
-    ).merge(segments, on="segment_id")
+    seg = segments
+    names = pd.unique(pd.concat([seg["transcript"], codings["transcript"]], ignore_index=True))
+    if lengths is None:
+        ends = pd.concat([seg[["transcript", "end"]], codings[["transcript", "end"]]])
+        lengths = ends.groupby("transcript")["end"].max().to_dict()
+    size = np.array([lengths.get(n, 0) + 1 for n in names], dtype=np.int64)
+    offset = pd.Series(np.concatenate([[0], np.cumsum(size)])[:-1], index=names)
+    seg_off = seg["transcript"].map(offset).to_numpy(dtype=np.int64)
+    seg_start = seg_off + seg["start"].to_numpy(dtype=np.int64)
+    if len(seg_start) > 1 and (np.diff(seg_start) < 0).any():  # not in text order yet
+        order = np.argsort(seg_start, kind="stable")
+        seg, seg_off, seg_start = seg.iloc[order], seg_off[order], seg_start[order]
+    seg_end = seg_off + seg["end"].to_numpy(dtype=np.int64)
+    cod_off = codings["transcript"].map(offset).to_numpy(dtype=np.int64)
+    first = np.searchsorted(seg_end, cod_off + codings["start"].to_numpy(np.int64), side="right")
+    last = np.searchsorted(seg_start, cod_off + codings["end"].to_numpy(np.int64), side="left")
+    counts = np.clip(last - first, 0, None)
+    which = np.repeat(np.arange(len(codings)), counts)
+    step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    rows = np.repeat(first, counts) + step
+    left = codings.drop(columns=["transcript", "start", "end", "text"]).iloc[which]
+    right = seg.iloc[rows].drop(columns=["segment_id"])
+    coded = pd.concat(
+        [
+            left.iloc[:, :1].reset_index(drop=True),
+            pd.DataFrame({"segment_id": seg["segment_id"].to_numpy()[rows]}),
+            left.iloc[:, 1:].reset_index(drop=True),
+            right.reset_index(drop=True),
+        ],
+        axis=1,
+    )
     known = codebook.codes
-    coded["label"] = coded["code"].map(lambda c: known[c].name() if c in known else c)
-    coded["ancestors"] = coded["code"].map(lambda c: codebook.ancestors(c) if c in known else [])
+    present = pd.unique(coded["code"])
+    labels = {c: known[c].name() if c in known else c for c in present}
+    chains = {c: codebook.ancestors(c) if c in known else [] for c in present}
+    coded["label"] = coded["code"].map(labels)
+    coded["ancestors"] = coded["code"].map(chains)
     return coded
+
+
+def load(engine: Engine, codebook: Codebook) -> dict[str, pd.DataFrame]:
+    """The three frames read straight from SQL, for speed at scale (same columns and rows).
+
+    Rows come back as plain tuples and become columns; sorting happens in pandas (an ORDER BY
+    over an index makes SQLite jump around the table); texts are sliced in Python from the
+    transcript text (code point offsets, as stored), which is faster than `substr` in SQL.
+    """
+    t, g, c, a = _schema.transcripts, _schema.segments, _schema.codings, _schema.attributes
+    seg_q = select(g.c.id, g.c.transcript_id, g.c.idx, g.c.start, g.c.end, g.c.speaker)
+    seg_q = seg_q.add_columns(g.c.timestamp)
+    cod_q = select(
+        c.c.id,
+        c.c.transcript_id,
+        c.c.start,
+        c.c.end,
+        c.c.code,
+        c.c.coder,
+        c.c.origin,
+        c.c.memo,
+        c.c.created_at,
+    )
+    with engine.connect() as conn:
+        texts = {
+            i: (name, text) for i, name, text in _fetch(conn, select(t.c.id, t.c.name, t.c.text))
+        }
+        seg_rows = _fetch(conn, seg_q)
+        cod_rows = _fetch(conn, cod_q)
+        attr_rows = _fetch(conn, select(a.c.transcript_id, a.c.key, a.c.value))
+    segments = _columns(seg_rows, SEGMENT_COLUMNS[:-1])
+    segments = segments.sort_values(["transcript", "index"], kind="stable", ignore_index=True)
+    segments["timestamp"] = segments["timestamp"].astype(float)
+    attrs = _columns(attr_rows, ["transcript", "key", "value"])
+    wide = attrs.pivot(index="transcript", columns="key", values="value")
+    declared = [k for k in codebook.attributes if k in wide.columns]
+    ids = segments["transcript"].to_numpy()
+    values = {
+        k: wide[k].reindex(ids).to_numpy(dtype=object)
+        for k in declared + sorted(set(wide.columns) - set(declared))
+    }
+    segments = _with_text(segments, texts)
+    segments = pd.concat([segments, pd.DataFrame(values, index=segments.index)], axis=1)
+    for k in values:
+        segments[k] = segments[k].astype("str").where(segments[k].notna())
+    codings = _columns(cod_rows, CODING_COLUMNS)
+    codings = codings.sort_values(
+        ["transcript", "start", "coding_id"], kind="stable", ignore_index=True
+    )
+    codings = _with_text(codings, texts)
+    codings["created_at"] = pd.to_datetime(codings["created_at"], format="ISO8601")
+    lengths = {name: len(text) for name, text in texts.values()}
+    coded = coded_frame(segments, codings, codebook, lengths)
+    return {"segments": segments, "codings": codings, "coded": coded}
+
+
+def _with_text(frame: pd.DataFrame, texts: dict[int, tuple[str, str]]) -> pd.DataFrame:
+    """Replace the `transcript` id by its name and add the text of each [start, end) span."""
+    ids = frame["transcript"].tolist()
+    frame["transcript"] = [texts[i][0] for i in ids]
+    frame["text"] = [
+        texts[i][1][s:e]
+        for i, s, e in zip(ids, frame["start"].tolist(), frame["end"].tolist(), strict=True)
+    ]
+    return frame
+
+
+def _fetch(conn, query) -> list[tuple]:
+    """Rows as plain DB-API tuples: SQLAlchemy's Row objects cost more than the query at scale."""
+    sql = query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(sql))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _columns(rows: list[tuple], names: list[str]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows, columns=names, nrows=len(rows))
+
+
+def at_level(coded: pd.DataFrame, codebook: Codebook, level: int | None) -> pd.DataFrame:
+    """`coded` with each code replaced by its ancestor at `level` of the tree (0 = the roots).
+
+    Codes shallower than `level` stay as they are, so nothing is lost when counting at a
+    deeper level. The original code is kept in `coded_as`. `None` returns `coded` unchanged.
+    """
+    if level is None:
+        return coded
+    if level < 0:
+        raise CodebookError(f"level must be 0 or more (got {level})")
+    mapping = {}
+    for code in pd.unique(coded["code"]):
+        path = [*codebook.ancestors(code), code] if code in codebook.codes else [code]
+        mapping[code] = path[min(level, len(path) - 1)]
+    out = coded.assign(coded_as=coded["code"], code=coded["code"].map(mapping))
+    known, targets = codebook.codes, set(mapping.values())
+    out["label"] = out["code"].map({c: known[c].name() if c in known else c for c in targets})
+    out["ancestors"] = out["code"].map(
+        {c: codebook.ancestors(c) if c in known else [] for c in targets}
+    )
+    return out
+
+
+INTERVIEWER_LABELS = {"i", "q", "int", "interviewer", "onderzoeker", "vraag", "interviewster"}
+
+
+def without_interviewer(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows not spoken by the interviewer (`I:`, `Interviewer:`, ...): what respondents said."""
+    speaker = frame["speaker"].fillna("").str.strip().str.lower()
+    return frame[~speaker.isin(INTERVIEWER_LABELS)]
+
+
+def uncoded(segments: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
+    """Segments that no coding touches: where to look for what the codebook misses."""
+    return segments[~segments["segment_id"].isin(coded["segment_id"])]
 
 
 def stats(coded: pd.DataFrame, codebook: Codebook, by: str | None = None) -> pd.DataFrame:

@@ -20,10 +20,10 @@ def split(text: str, name: str) -> tuple[dict, str]:
         return {}, text
     try:
         data = YAML(typ="safe", pure=True).load(m.group(1))
-    except YAMLError as e:
+    except (YAMLError, RecursionError) as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        problem = getattr(e, "problem", e)
+        problem = str(getattr(e, "problem", None) or e).splitlines()[0]
         raise CodebookError(f"{name}:{line}: invalid front matter: {problem}") from None
     if data is None:
         data = {}

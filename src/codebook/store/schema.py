@@ -125,3 +125,17 @@ rejections = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("transcript_id", "start", "end", "code", "coder", name="uq_rejection"),
 )
+
+detached_codings = Table(
+    "detached_codings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transcript_id", ForeignKey("transcripts.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("quote", Text, nullable=False),
+    Column("code", String(128), nullable=False),
+    Column("coder", String(64), nullable=False),
+    Column("memo", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("detached_at", DateTime(timezone=True), nullable=False),
+)

@@ -207,6 +207,59 @@ class Store:
                 for r in conn.execute(q).mappings()
             ]
 
+    def reanchor(self, conn: Connection, tid: int, span, old_text: str) -> dict[str, int]:
+        """Move the codings, memos and rejections of a transcript with `span(start, end)`.
+
+        Rows are rewritten as a whole so that spans may pass over each other; two codings that
+        land on the same span become one. Codings whose text is gone go to `detached_codings`
+        with their quote, never dropped; memos whose text is gone stay on the transcript with
+        the quote prepended.
+        """
+        counts = {"unchanged": 0, "moved": 0, "changed": 0, "lost": 0}
+        for table in (s.codings, s.rejections):
+            rows = conn.execute(select(table).where(table.c.transcript_id == tid)).mappings()
+            rows = rows.all()
+            conn.execute(delete(table).where(table.c.transcript_id == tid))
+            kept: dict[tuple, dict] = {}
+            for row in rows:
+                anchor = span(row["start"], row["end"])
+                if table is s.codings:
+                    counts[anchor.status] += 1
+                if anchor.status == "lost":
+                    if table is s.codings:
+                        conn.execute(
+                            insert(s.detached_codings).values(
+                                transcript_id=tid, start=row["start"], end=row["end"],
+                                quote=old_text[row["start"] : row["end"]], code=row["code"],
+                                coder=row["coder"], memo=row["memo"],
+                                created_at=row["created_at"], detached_at=now(),
+                            )
+                        )
+                    continue  # a rejection is a hint, not work: it goes with its text
+                moved = {**dict(row), "start": anchor.start, "end": anchor.end}
+                moved.pop("id")
+                kept.setdefault((anchor.start, anchor.end, row["code"], row["coder"]), moved)
+            if kept:
+                conn.execute(insert(table), list(kept.values()))
+        memo_rows = conn.execute(
+            select(s.memos).where(s.memos.c.transcript_id == tid, s.memos.c.start.is_not(None))
+        ).mappings()
+        for row in memo_rows.all():
+            anchor = span(row["start"], row["end"])
+            values = {"start": anchor.start, "end": anchor.end}
+            if anchor.status == "lost":
+                quote = old_text[row["start"] : row["end"]]
+                values["text"] = f"[detached from: {quote!r}] {row['text']}"
+            conn.execute(update(s.memos).where(s.memos.c.id == row["id"]).values(**values))
+        return counts
+
+    def detached_codings(self, tid: int | None = None) -> list[dict]:
+        q = select(s.detached_codings).order_by(s.detached_codings.c.id)
+        if tid is not None:
+            q = q.where(s.detached_codings.c.transcript_id == tid)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
     # -- coders and codings -----------------------------------------------------------------
     def _ensure_coders(self, conn: Connection, names: Iterable[str]) -> None:
         names = set(names)
@@ -215,7 +268,14 @@ class Store:
         known = set(conn.scalars(select(s.coders.c.name).where(s.coders.c.name.in_(names))))
         missing = names - known
         if missing:
-            conn.execute(insert(s.coders), [dict(name=n, created_at=now()) for n in missing])
+            # another process may add the same new coder at this moment: that is not an error
+            stmt = insert(s.coders)
+            if conn.dialect.name in ("sqlite", "postgresql"):
+                from sqlalchemy.dialects import postgresql, sqlite
+
+                dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+                stmt = dialect.insert(s.coders).on_conflict_do_nothing()
+            conn.execute(stmt, [dict(name=n, created_at=now()) for n in missing])
 
     def coders(self) -> list[str]:
         with self.engine.connect() as conn:

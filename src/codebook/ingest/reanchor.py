@@ -1,0 +1,88 @@
+"""Move codings to where their text is after a transcript was corrected.
+
+Lines are aligned first (difflib), then characters inside the changed blocks (rapidfuzz's
+bit-parallel Indel alignment), so a long transcript with a few typos fixed aligns in
+milliseconds and a merged turn still lands on the right characters.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+MIN_SIMILARITY = 60  # below this, the coded text counts as gone
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a span went: `status` is unchanged, moved, changed or lost."""
+
+    status: str
+    start: int | None
+    end: int | None
+
+
+class OffsetMap:
+    """Maps positions in the old text to positions in the new one."""
+
+    def __init__(self, old: str, new: str):
+        self.old, self.new = old, new
+        self._blocks: list[tuple[int, int, int, int]] = []  # equal blocks: old i1,i2 -> new j1
+        old_lines = old.splitlines(keepends=True)
+        new_lines = new.splitlines(keepends=True)
+        lo, ln = _starts(old_lines), _starts(new_lines)
+        matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+        for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+            i1, i2, j1, j2 = lo[a1], lo[a2], ln[b1], ln[b2]
+            if tag == "equal":
+                self._blocks.append((i1, i2, j1, j2))
+            elif tag == "replace":
+                for op in Indel.opcodes(old[i1:i2], new[j1:j2]):
+                    if op.tag == "equal":
+                        self._blocks.append(
+                            (
+                                i1 + op.src_start,
+                                i1 + op.src_end,
+                                j1 + op.dest_start,
+                                j1 + op.dest_end,
+                            )
+                        )
+        self._keys = [b[0] for b in self._blocks]
+
+    def position(self, pos: int, side: str) -> int:
+        """New position of old `pos`; a deleted position snaps to the nearest kept character
+        (forward for a start, backward for an end)."""
+        k = bisect_right(self._keys, pos) - 1
+        if k >= 0:
+            i1, i2, j1, _ = self._blocks[k]
+            if pos < i2 or (side == "end" and pos == i2):
+                return j1 + (pos - i1)
+        if side == "start":
+            nxt = k + 1
+            return self._blocks[nxt][2] if nxt < len(self._blocks) else len(self.new)
+        return self._blocks[k][3] if k >= 0 else 0
+
+    def span(self, start: int, end: int) -> Anchor:
+        new_start, new_end = self.position(start, "start"), self.position(end, "end")
+        before = self.old[start:end]
+        if new_start >= new_end:
+            return Anchor("lost", None, None)
+        after = self.new[new_start:new_end]
+        if after == before:
+            same = (new_start, new_end) == (start, end)
+            return Anchor("unchanged" if same else "moved", new_start, new_end)
+        if fuzz.ratio(before, after) >= MIN_SIMILARITY:
+            return Anchor("changed", new_start, new_end)
+        return Anchor("lost", None, None)
+
+
+def _starts(lines: list[str]) -> list[int]:
+    out, pos = [0], 0
+    for line in lines:
+        pos += len(line)
+        out.append(pos)
+    return out

@@ -1,0 +1,81 @@
+"""Codebook YAML written by a REFI-QDA import: checked like `validate`, replaced atomically,
+and put back if the import's transaction fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from codebook import codebooks
+from codebook.interchange.refi_qda.codes import CodePlan, add_to_yaml, plan_codes, slug
+from codebook.interchange.refi_qda.read import RefiProject
+from codebook.interchange.refi_qda.report import RefiReport
+from codebook.model import Codebook, CodebookError
+
+
+def yaml_with(path: Path, plan: CodePlan, attrs: dict[str, list[str]], labels: dict):
+    """The codebook YAML with new codes and attributes added, checked like `validate`."""
+    data = codebooks.read_yaml(path)
+    add_to_yaml(data, plan)
+    if attrs:
+        if data.get("attributes") is None:
+            data["attributes"] = CommentedMap()
+        for key, values in attrs.items():
+            spec = CommentedMap()
+            spec["label"] = CommentedMap(labels[key])
+            spec["values"] = CommentedSeq(values)
+            data["attributes"][key] = spec
+    book, problems = codebooks.parse(data, str(path))
+    if problems:
+        raise CodebookError(
+            "the imported codes would make an invalid codebook:\n" + "\n".join(problems)
+        )
+    return data, book
+
+
+def write_yaml(path: Path, data) -> None:
+    y = codebooks._yaml()
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        y.dump(data, fh)
+    tmp.replace(path)
+
+
+class YamlSwap:
+    """Replace the YAML inside a transaction; put the old bytes back if the commit fails."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.old = path.read_bytes()
+
+    def restore(self) -> None:
+        self.path.write_bytes(self.old)
+
+
+def qdc_to_yaml(refi: RefiProject, target: Path, where: str, lang: str = "nl") -> RefiReport:
+    """A new codebook YAML file from a .qdc, checked like `codebook codebook validate`."""
+    codes = refi.codes
+    if target.exists():
+        raise CodebookError(f"{target}: already exists; choose a new file name")
+    book_id = slug(target.stem, "-")
+    book = Codebook(codes={}, meta={"id": book_id, "language": lang})
+    plan = plan_codes(codes, book, {}, set(), {}, where)
+    if not plan.added:
+        raise CodebookError(f"{where}: the codebook has no codes")
+    data = CommentedMap()
+    data["codebook"] = CommentedMap(
+        id=book_id,
+        title=CommentedMap({lang: target.stem}),
+        version=1,
+        language=lang,
+        source=f"imported from {Path(where).name}",
+    )
+    add_to_yaml(data, plan)
+    _, problems = codebooks.parse(data, str(target))
+    if problems:
+        raise CodebookError("the imported codes make an invalid codebook:\n" + "\n".join(problems))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_yaml(target, data)
+    return RefiReport(codes_added=plan.added, warnings=refi.warnings + plan.warnings)

@@ -1,0 +1,203 @@
+"""Undo and redo for the whole session.
+
+Each action writes to the store through `Project` when it is done, undone or redone, so the
+history never holds work that is not on disk. `do` and `undo` return a `Change` so screens can
+update what they show without re-reading the transcript.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from codebook.model import Coding, Transcript
+from codebook.project import Project
+
+
+@dataclass
+class Change:
+    added: list[Coding] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    recoded: bool = False  # codes or memos of existing codings changed: re-read them
+    memos: bool = False  # memos were added or removed
+
+
+class Action:
+    label = ""
+
+    def do(self, project: Project) -> Change:
+        raise NotImplementedError
+
+    def undo(self, project: Project) -> Change:
+        raise NotImplementedError
+
+
+@dataclass
+class AddCoding(Action):
+    coding: Coding  # id is set once done
+
+    @property
+    def label(self) -> str:
+        return f"coded {self.coding.code}"
+
+    def do(self, project: Project) -> Change:
+        t = project.store.transcript(self.coding.transcript_id)
+        c = self.coding
+        new_id = project.add_coding(t, c.start, c.end, c.code, c.coder, c.origin, c.memo)
+        self.coding = replace(c, id=new_id)
+        return Change(added=[self.coding])
+
+    def undo(self, project: Project) -> Change:
+        project.remove_coding(self.coding.id)
+        return Change(removed=[self.coding.id])
+
+
+@dataclass
+class RemoveCoding(Action):
+    coding: Coding
+
+    @property
+    def label(self) -> str:
+        return f"removed {self.coding.code}"
+
+    def do(self, project: Project) -> Change:
+        gone = project.remove_coding(self.coding.id)
+        if gone is not None:
+            self.coding = gone
+        return Change(removed=[self.coding.id])
+
+    def undo(self, project: Project) -> Change:
+        self.coding = replace(self.coding, id=project.restore_coding(self.coding))
+        return Change(added=[self.coding])
+
+
+@dataclass
+class Recode(Action):
+    coding_ids: list[int]
+    old: list[str]
+    new: str
+
+    @property
+    def label(self) -> str:
+        return f"recoded {len(self.coding_ids)} as {self.new}"
+
+    def do(self, project: Project) -> Change:
+        project.recode(dict.fromkeys(self.coding_ids, self.new))
+        return Change(recoded=True)
+
+    def undo(self, project: Project) -> Change:
+        project.recode(dict(zip(self.coding_ids, self.old, strict=True)))
+        return Change(recoded=True)
+
+
+@dataclass
+class Merge(Action):
+    source: str
+    target: str
+    recoded: list[int] = field(default_factory=list)
+    removed: list[Coding] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"merged {self.source} into {self.target}"
+
+    def do(self, project: Project) -> Change:
+        self.recoded, self.removed = project.merge_codes(self.source, self.target)
+        return Change(recoded=True)
+
+    def undo(self, project: Project) -> Change:
+        project.unmerge_codes(self.source, self.recoded, self.removed)
+        return Change(recoded=True)
+
+
+@dataclass
+class Reject(Action):
+    transcript: Transcript
+    start: int
+    end: int
+    code: str
+    coder: str
+
+    @property
+    def label(self) -> str:
+        return f"rejected suggestion {self.code}"
+
+    def do(self, project: Project) -> Change:
+        project.reject_suggestion(self.transcript, self.start, self.end, self.code, self.coder)
+        return Change()
+
+    def undo(self, project: Project) -> Change:
+        project.unreject_suggestion(self.transcript, self.start, self.end, self.code, self.coder)
+        return Change()
+
+
+@dataclass
+class AddMemo(Action):
+    transcript: Transcript
+    text: str
+    coder: str
+    start: int | None = None
+    end: int | None = None
+    memo_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return "memo on the transcript" if self.start is None else "memo on the segment"
+
+    def do(self, project: Project) -> Change:
+        self.memo_id = project.add_memo(
+            self.transcript, self.text, self.coder, self.start, self.end
+        )
+        return Change(memos=True)
+
+    def undo(self, project: Project) -> Change:
+        project.remove_memo(self.memo_id)
+        return Change(memos=True)
+
+
+@dataclass
+class CodingMemo(Action):
+    coding: Coding
+    text: str
+
+    @property
+    def label(self) -> str:
+        return f"memo on coding {self.coding.code}"
+
+    def do(self, project: Project) -> Change:
+        project.set_coding_memo(self.coding.id, self.text)
+        return Change(recoded=True)
+
+    def undo(self, project: Project) -> Change:
+        project.set_coding_memo(self.coding.id, self.coding.memo)
+        return Change(recoded=True)
+
+
+class History:
+    """A linear history: doing a new action drops what could be redone."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.done: list[Action] = []
+        self.undone: list[Action] = []
+
+    def run(self, action: Action) -> Change:
+        change = action.do(self.project)
+        self.done.append(action)
+        self.undone.clear()
+        return change
+
+    def undo(self) -> tuple[Action, Change] | None:
+        if not self.done:
+            return None
+        action = self.done.pop()
+        change = action.undo(self.project)
+        self.undone.append(action)
+        return action, change
+
+    def redo(self) -> tuple[Action, Change] | None:
+        if not self.undone:
+            return None
+        action = self.undone.pop()
+        change = action.do(self.project)
+        self.done.append(action)
+        return action, change

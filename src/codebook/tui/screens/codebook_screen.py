@@ -1,0 +1,120 @@
+"""The codebook screen: definition, include / exclude criteria and examples of each code,
+and adding a new code (written back to the YAML with its comments kept)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Markdown, Tree
+
+from codebook.model import Code, CodebookError
+from codebook.tui.screens.dialogs import AddCodeDialog
+from codebook.tui.widgets.code_tree import CodeTree
+
+
+def describe(code: Code, count: int = 0) -> str:
+    """The code as Markdown, in the order a researcher checks it while coding."""
+    parts = [f"## {code.name('nl')}"]
+    meta = [f"`{code.id}`"]
+    if code.label.get("en"):
+        meta.append(f"*{code.label['en']}*")
+    if code.hotkey:
+        meta.append(f"hotkey **{code.hotkey}**")
+    meta.append(f"{count} coding(s)" if code.codable else "grouping (not codable)")
+    parts.append(" · ".join(meta))
+    for title, body in (
+        ("Definition", code.definition),
+        ("Include", code.include),
+        ("Exclude", code.exclude),
+        ("Memo", code.memo),
+    ):
+        if body:
+            parts.append(f"### {title}\n\n{body}")
+    if code.examples:
+        parts.append("### Examples\n\n" + "\n".join(f"- {e}" for e in code.examples))
+    if code.keywords:
+        parts.append("### Keywords\n\n" + ", ".join(code.keywords))
+    return "\n\n".join(parts)
+
+
+class CodebookScreen(Screen):
+    BINDINGS = [
+        Binding("e", "new_code", "New code here"),
+        Binding("f", "filter_codes", "Filter"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, code: str | None) -> None:
+        super().__init__()
+        self.code = code
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="codebook-main"):
+            with Vertical(id="codebook-side"):
+                yield Input(placeholder="f: filter codes", id="code-filter")
+                yield CodeTree(self.app.project.codebook, id="codes")
+            with VerticalScroll(id="code-detail-box"):
+                yield Markdown(id="code-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = self.query_one(CodeTree)
+        self.counts = self.app.project.code_counts()
+        tree.set_counts(self.counts)
+        tree.select_code(self.code)
+        tree.focus()
+        self.show(self.code or next(iter(self.app.project.codebook.codes)))
+
+    def show(self, code_id: str | None) -> None:
+        code = self.app.project.codebook.codes.get(code_id or "")
+        if code is not None:
+            self.code = code.id
+            self.query_one("#code-detail", Markdown).update(
+                describe(code, self.counts.get(code.id, 0))
+            )
+
+    @on(Tree.NodeHighlighted, "#codes")
+    def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+        self.show(event.node.data)
+
+    @on(Input.Changed, "#code-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.query_one(CodeTree).set_filter(event.value)
+
+    @on(Input.Submitted, "#code-filter")
+    def _filter_done(self) -> None:
+        self.query_one(CodeTree).focus()
+
+    def action_new_code(self) -> None:
+        book = self.app.project.codebook
+        here = book.codes.get(self.code or "")
+        parent = None
+        if here is not None:
+            parent = here.id if book.children(here.id) or not here.codable else here.parent
+
+        def added(code: Code | None) -> None:
+            if code is None:
+                return
+            try:
+                self.app.add_code(code)
+            except CodebookError as e:
+                self.notify(str(e), severity="error")
+                return
+            tree = self.query_one(CodeTree)
+            tree.codebook = self.app.project.codebook
+            tree.rebuild()
+            tree.set_counts(self.counts)
+            tree.select_code(code.id)
+            self.show(code.id)
+            self.notify(f"added {code.id} to {self.app.project.codebook_path.name}")
+
+        self.app.push_screen(AddCodeDialog(book, "", parent), added)
+
+    def action_filter_codes(self) -> None:
+        self.query_one("#code-filter").focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

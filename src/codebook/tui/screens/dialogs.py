@@ -1,0 +1,204 @@
+"""Small modal dialogs: search, pick a code, write a memo, add a code."""
+
+from __future__ import annotations
+
+import re
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet, Select, TextArea
+from textual.widgets.option_list import Option
+
+from codebook.model import Code, Codebook
+from codebook.tui.widgets.code_tree import matches
+
+
+class SearchDialog(ModalScreen[str | None]):
+    """`/`: a word or phrase to find in the transcript."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, initial: str = "") -> None:
+        super().__init__()
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Search the transcript (Enter finds the next match, s repeats)")
+            yield Input(self.initial, placeholder="word or phrase", id="search-input")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+
+class CodePicker(ModalScreen[str | None]):
+    """Choose a codable code by typing part of its label, id or keywords."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("down", "focus_list", "List", show=False),
+    ]
+
+    def __init__(self, codebook: Codebook, title: str, lang: str = "nl", exclude=()) -> None:
+        super().__init__()
+        self.codebook = codebook
+        self.title_text = title
+        self.lang = lang
+        self.exclude = set(exclude)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text)
+            yield Input(placeholder="type to filter codes", id="picker-filter")
+            yield OptionList(id="picker-list")
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def _fill(self, needle: str) -> None:
+        options = self.query_one("#picker-list", OptionList)
+        options.clear_options()
+        for code in self.codebook.walk():
+            if code.codable and code.id not in self.exclude and matches(code, needle):
+                key = f"[{code.hotkey}] " if code.hotkey else ""
+                options.add_option(Option(f"{key}{code.name(self.lang)} ({code.id})", id=code.id))
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#picker-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#picker-filter")
+    def _take_first(self) -> None:
+        options = self.query_one("#picker-list", OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#picker-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_focus_list(self) -> None:
+        self.query_one("#picker-list").focus()
+
+
+class MemoDialog(ModalScreen[tuple[str, str] | None]):
+    """A memo on a coding, the selected segment or the whole transcript; ctrl+s saves."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("ctrl+s", "save", "Save memo"),
+    ]
+
+    def __init__(self, targets: list[tuple[str, str]], initial: str = "") -> None:
+        super().__init__()
+        self.targets = targets  # (key, label)
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Memo on (ctrl+s saves, escape cancels):")
+            with RadioSet(id="memo-target"):
+                for i, (_key, label) in enumerate(self.targets):
+                    yield RadioButton(label, value=i == 0)
+            yield TextArea(self.initial, id="memo-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#memo-text").focus()
+
+    def action_save(self) -> None:
+        text = self.query_one("#memo-text", TextArea).text.strip()
+        index = self.query_one("#memo-target", RadioSet).pressed_index
+        if text:
+            self.dismiss((self.targets[max(index, 0)][0], text))
+        else:
+            self.notify("The memo is empty", severity="warning")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "code"
+
+
+class AddCodeDialog(ModalScreen[Code | None]):
+    """A new (emergent or in-vivo) code, placed under a parent; ctrl+s adds it."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("ctrl+s", "save", "Add code"),
+    ]
+
+    def __init__(self, codebook: Codebook, quote: str = "", parent: str | None = None) -> None:
+        super().__init__()
+        self.codebook = codebook
+        self.quote = " ".join(quote.split())
+        self.parent_id = parent
+
+    def compose(self) -> ComposeResult:
+        label = self.quote[:60]
+        parent = self.parent_id if self.parent_id in self.codebook.codes else None
+        used = {c.hotkey for c in self.codebook.codes.values() if c.hotkey}
+        with Vertical(classes="dialog wide"):
+            yield Label("New code (ctrl+s adds it to the codebook, escape cancels)")
+            yield Input(label, placeholder="label (nl)", id="new-label-nl")
+            yield Input("", placeholder="label (en, optional)", id="new-label-en")
+            yield Input(self._suggest_id(label, parent), placeholder="id", id="new-id")
+            yield Select(
+                [
+                    (f"{'  ' * self.codebook.depth(c.id)}{c.name()}", c.id)
+                    for c in self.codebook.walk()
+                ],
+                value=parent if parent else Select.NULL,
+                prompt="(top level)",
+                id="new-parent",
+            )
+            yield Input(
+                "",
+                placeholder=f"definition{' (in vivo: ' + label + ')' if label else ''}",
+                id="new-definition",
+            )
+            yield Input(
+                "",
+                placeholder=f"hotkey (optional; taken: {''.join(sorted(used))})",
+                id="new-hotkey",
+                max_length=1,
+            )
+
+    def _suggest_id(self, label: str, parent: str | None) -> str:
+        base = slug(label) if label else "nieuw"
+        return f"{parent}.{base}" if parent else base
+
+    @on(Input.Changed, "#new-label-nl")
+    def _relabel(self, event: Input.Changed) -> None:
+        parent = self.query_one("#new-parent", Select).value
+        parent = parent if isinstance(parent, str) else None
+        self.query_one("#new-id", Input).value = self._suggest_id(event.value, parent)
+
+    def action_save(self) -> None:
+        def value(wid: str) -> str:
+            return self.query_one(f"#{wid}", Input).value.strip()
+
+        parent = self.query_one("#new-parent", Select).value
+        label = {"nl": value("new-label-nl")}
+        if value("new-label-en"):
+            label["en"] = value("new-label-en")
+        if not label["nl"] or not value("new-id"):
+            self.notify("A new code needs a label and an id", severity="error")
+            return
+        parent_id = parent if isinstance(parent, str) else None
+        parent_code = self.codebook.codes.get(parent_id) if parent_id else None
+        self.dismiss(
+            Code(
+                id=value("new-id"),
+                label=label,
+                parent=parent_id,
+                definition=value("new-definition"),
+                examples=[self.quote] if self.quote else [],
+                color=parent_code.color if parent_code else None,
+                hotkey=value("new-hotkey") or None,
+            )
+        )

@@ -1,0 +1,240 @@
+"""The code review screen (as MAXQDA's Smart Coding Tool): every segment coded with one code.
+
+Pick a code in the tree; the table lists its codings across transcripts and coders, with the
+coded text in context and the transcript's attributes. Recode, uncode or move (recode the
+marked rows), merge the whole code into another, or jump to the segment in its transcript.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static, Tree
+
+from codebook.model import Coding
+from codebook.tui.history import Action, Change, Merge, Recode, RemoveCoding
+from codebook.tui.screens.dialogs import CodePicker
+from codebook.tui.widgets.code_tree import CodeTree
+
+CONTEXT = 160  # characters of context either side of a coded span
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("space", "mark", "Mark"),
+        Binding("r", "recode", "Recode/move"),
+        Binding("x", "uncode", "Uncode"),
+        Binding("e", "merge", "Merge code"),
+        Binding("o", "jump", "Go to segment"),
+        Binding("f", "filter_codes", "Filter codes", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, code: str | None) -> None:
+        super().__init__()
+        self.code = code
+        self.rows: list[Coding] = []
+        self.marked: set[int] = set()
+        self.texts: dict[int, object] = {}
+        self._shown = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="review-main"):
+            with Vertical(id="review-side"):
+                yield Input(placeholder="f: filter codes", id="code-filter")
+                yield CodeTree(self.app.project.codebook, id="codes")
+            with Vertical(id="review-body"):
+                yield Static(id="review-title")
+                yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+                yield Static(id="review-context")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label in (
+            ("mark", "✓"),
+            ("transcript", "Transcript"),
+            ("coder", "Coder"),
+            ("group", "Group"),
+            ("text", "Coded text"),
+        ):
+            table.add_column(label, key=key)
+        self.texts = {t.id: t for t in self.app.project.transcripts()}
+        counts = self.app.project.code_counts()
+        tree = self.query_one(CodeTree)
+        tree.set_counts(counts)
+        if self.code is None or self.code not in self.app.project.codebook.codes:
+            self.code = max(counts, key=counts.get) if counts else None
+        tree.select_code(self.code)
+        self.load()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self._shown:
+            self.reload()  # back from a transcript, where codings may have changed
+        self._shown = True
+
+    def reload(self) -> None:
+        tree = self.query_one(CodeTree)
+        tree.codebook = self.app.project.codebook
+        tree.rebuild()
+        tree.set_counts(self.app.project.code_counts())
+        self.load()
+
+    def load(self) -> None:
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.rows = self.app.project.codings_with(self.code) if self.code else []
+        self.marked &= {c.id for c in self.rows}
+        for c in self.rows:
+            t = self.texts[c.transcript_id]
+            snippet = " ".join(t.text[c.start : c.end].split())
+            table.add_row(
+                "✓" if c.id in self.marked else " ",
+                t.name,
+                c.coder,
+                t.attributes.get("stakeholder_group", ""),
+                snippet[:70] + ("…" if len(snippet) > 70 else ""),
+                key=str(c.id),
+            )
+        if self.rows:
+            table.move_cursor(row=min(cursor, len(self.rows) - 1))
+        book = self.app.project.codebook
+        name = book.codes[self.code].name() if self.code else "(no code)"
+        self.query_one("#review-title", Static).update(
+            f"[b]{name}[/] ({self.code}) · {len(self.rows)} codings · "
+            f"{len(self.marked)} marked · space marks, r recodes the marked (or current) rows"
+        )
+        self._show_context()
+
+    @property
+    def current(self) -> Coding | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def _show_context(self) -> None:
+        c = self.current
+        box = self.query_one("#review-context", Static)
+        if c is None:
+            box.update("")
+            return
+        t = self.texts[c.transcript_id]
+        a, b = max(c.start - CONTEXT, 0), min(c.end + CONTEXT, len(t.text))
+        text = Text()
+        attrs = " · ".join(f"{k}={v}" for k, v in sorted(t.attributes.items()))
+        text.append(f"{t.name} [{c.start}-{c.end}) · {c.coder} · {attrs}\n", style="dim")
+        text.append(("…" if a else "") + t.text[a : c.start])
+        text.append(t.text[c.start : c.end], style="bold reverse")
+        text.append(t.text[c.end : b] + ("…" if b < len(t.text) else ""))
+        if c.memo:
+            text.append(f"\nmemo: {c.memo}", style="italic")
+        box.update(text)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_context()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_jump()
+
+    @on(Tree.NodeSelected, "#codes")
+    def _code_picked(self, event: Tree.NodeSelected) -> None:
+        if event.node.data:
+            self.code = event.node.data
+            self.marked.clear()
+            self.load()
+            self.query_one(DataTable).focus()
+
+    @on(Input.Changed, "#code-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.query_one(CodeTree).set_filter(event.value)
+
+    @on(Input.Submitted, "#code-filter")
+    def _filter_done(self) -> None:
+        self.query_one(CodeTree).focus()
+
+    # -- actions --------------------------------------------------------------------------------
+    def _run(self, action: Action) -> None:
+        from codebook.model import CodebookError
+
+        try:
+            self.app.history.run(action)
+        except CodebookError as e:
+            self.notify(str(e), severity="error")
+            return
+        self.notify(action.label)
+        self.app.retrain_soon()
+        self.reload()
+
+    def on_history(self, action: Action, change: Change, verb: str) -> None:
+        self.notify(f"{verb} {action.label}")
+        self.reload()
+
+    def action_mark(self) -> None:
+        c = self.current
+        if c is None:
+            return
+        self.marked ^= {c.id}
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self.load()
+        table.move_cursor(row=min(row + 1, len(self.rows) - 1))
+
+    def _targets(self) -> list[Coding]:
+        marked = [c for c in self.rows if c.id in self.marked]
+        return marked or ([self.current] if self.current else [])
+
+    def action_recode(self) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+
+        def picked(code: str | None) -> None:
+            if code:
+                self.marked.clear()
+                self._run(Recode([c.id for c in targets], [c.code for c in targets], code))
+
+        title = f"Recode {len(targets)} coding(s) from {self.code} as…"
+        picker = CodePicker(self.app.project.codebook, title, exclude=[self.code])
+        self.app.push_screen(picker, picked)
+
+    def action_uncode(self) -> None:
+        c = self.current
+        if c is not None:
+            self._run(RemoveCoding(c))
+
+    def action_merge(self) -> None:
+        if not self.code:
+            return
+        source = self.code
+
+        def picked(code: str | None) -> None:
+            if code:
+                self._run(Merge(source, code))
+                self.code = code
+                self.reload()
+
+        title = f"Merge every coding of {source} into…"
+        self.app.push_screen(CodePicker(self.app.project.codebook, title, exclude=[source]), picked)
+
+    def action_jump(self) -> None:
+        from codebook.tui.screens.coding import CodingScreen
+
+        c = self.current
+        if c is not None:
+            t = self.app.project.transcript(self.texts[c.transcript_id].name)
+            self.app.push_screen(CodingScreen(t, at=(c.start, c.end)))
+
+    def action_filter_codes(self) -> None:
+        self.query_one("#code-filter").focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,185 @@
+"""`codebook suggest` and `codebook evaluate` run as a user runs them, on the sample project and
+on a small English project."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import DATA, SAMPLES, run
+
+from codebook import Project
+
+ENGLISH = [DATA / "english-interview-parent.txt", DATA / "english-interview-advisor.txt"]
+ENGLISH_CODINGS = {
+    "The sentences are long and full of difficult words.": "skills.reading",
+    "Many parents cannot read the official letters, the language is too formal.": (
+        "skills.reading"
+    ),
+    "Filling in the paper form is hard when you do not write Dutch well.": "skills.reading",
+    "I cannot log in most weeks.": "skills.digital",
+    "Others cannot download the app or they lose their login details.": "skills.digital",
+    "My daughter helps me after dinner.": "support.network",
+    "Often a son or a sister translates, family does a lot.": "support.network",
+    "She helps me with the forms.": "support.professional",
+    "We send them to the help desk at the library, where volunteers sit with them.": (
+        "support.professional"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def evaluation(sample_project) -> dict:
+    proc = run("-p", str(sample_project), "evaluate", "--format", "json")
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory):
+    root = tmp_path_factory.mktemp("english") / "project"
+    run("init", str(root), "--codebook", str(DATA / "english-codebook.yaml"))
+    run("-p", str(root), "import", *map(str, ENGLISH))
+    with Project.open(root) as project:
+        for t in project.transcripts():
+            for text, code in ENGLISH_CODINGS.items():
+                if text in t.text:
+                    start = t.text.index(text)
+                    project.add_coding(t, start, start + len(text), code, "ann")
+    return root
+
+
+def coded_spans() -> dict[str, list[tuple[int, int]]]:
+    spans: dict[str, list[tuple[int, int]]] = {}
+    with (SAMPLES / "sample-codings.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            spans.setdefault(row["transcript"], []).append((int(row["start"]), int(row["end"])))
+    return spans
+
+
+def test_suggest_csv_lists_uncoded_segments_with_codes_scores_and_reasons(sample_project):
+    proc = run(
+        "-p",
+        str(sample_project),
+        "suggest",
+        "--transcript",
+        "01-ouder-nt2-amina",
+        "--top",
+        "2",
+        "--format",
+        "csv",
+    )
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert rows
+    assert set(rows[0]) >= {"transcript", "start", "end", "code", "score", "why"}
+    assert {r["transcript"] for r in rows} == {"01-ouder-nt2-amina"}
+    coded = coded_spans()["01-ouder-nt2-amina"]
+    per_segment: dict[tuple[int, int], list[dict]] = {}
+    for r in rows:
+        start, end = int(r["start"]), int(r["end"])
+        assert not any(s < end and start < e for s, e in coded)  # uncoded segments only
+        assert 0 < float(r["score"]) <= 1 and r["why"]
+        per_segment.setdefault((start, end), []).append(r)
+    assert all(1 <= len(v) <= 2 for v in per_segment.values())
+    for found in per_segment.values():
+        scores = [float(r["score"]) for r in found]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_suggest_json_and_table(sample_project):
+    proc = run(
+        "-p",
+        str(sample_project),
+        "suggest",
+        "--transcript",
+        "06-okt-adviseur",
+        "--top",
+        "1",
+        "--format",
+        "json",
+    )
+    rows = json.loads(proc.stdout)
+    assert rows and all(r["rank"] == 1 and r["why"] and r["text"] for r in rows)
+    table = run("-p", str(sample_project), "suggest", "--transcript", "06-okt-adviseur").stdout
+    header = table.splitlines()[0].split()
+    assert header[:4] == ["transcript", "start", "end", "rank"] and "why" in header
+    assert "06-okt-adviseur" in table
+
+
+def test_suggest_unknown_transcript_is_one_clear_line(sample_project):
+    proc = run("-p", str(sample_project), "suggest", "--transcript", "nope", check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "no transcript named 'nope'"
+    assert "Traceback" not in proc.stderr
+
+
+def test_evaluate_beats_both_baselines_on_the_sample(evaluation):
+    systems = evaluation["systems"]
+    model = systems["model"]
+    for baseline in ("most_frequent", "keywords"):
+        assert model["top3"] > systems[baseline]["top3"], baseline
+        assert model["macro_f1"] > systems[baseline]["macro_f1"], baseline
+    assert evaluation["coder"] == "coder_a"
+    assert 0 < model["top1"] <= model["top3"] <= 1
+
+
+def test_evaluate_folds_never_share_a_transcript(evaluation):
+    folds = evaluation["fold_sizes"]
+    assert len(folds) == evaluation["folds"] == 5
+    tested = [name for f in folds for name in f["test"]]
+    assert len(tested) == len(set(tested)) == evaluation["transcripts"] == 11
+    for f in folds:
+        assert not set(f["train"]) & set(f["test"])
+        assert len(f["train"]) + len(f["test"]) == 11
+
+
+def test_evaluate_reports_learning_curve_and_per_code(evaluation):
+    sizes = [p["train_spans"] for p in evaluation["learning_curve"]]
+    assert sizes[:5] == [10, 25, 50, 100, 200] and sizes[-1] == "all"
+    codes = {c["code"] for c in evaluation["per_code"]}
+    assert {"impl.design", "cog.basic.language", "bridge"} <= codes
+    assert all(0 <= c["precision"] <= 1 and 0 <= c["recall"] <= 1 for c in evaluation["per_code"])
+
+
+def test_evaluate_is_reproducible(english):
+    first, again = (
+        json.loads(run("-p", str(english), "evaluate", "--folds", "2", "-f", "json").stdout)
+        for _ in range(2)
+    )
+    assert first == again
+
+
+def test_english_cold_start(english):
+    with Project.open(english) as project:
+        t = project.transcript("english-interview-parent")
+        text = "The app keeps asking for a new password."
+        start = t.text.index(text)
+        found = project.suggest(t, start, start + len(text))
+        assert found[0].code == "skills.digital"
+        assert any("keyword 'password'" in w for w in found[0].why)
+
+
+def test_english_suggest_and_evaluate(english):
+    proc = run("-p", str(english), "suggest", "--format", "json", "--top", "1")
+    rows = {r["text"]: r for r in json.loads(proc.stdout)}
+    probe = (
+        "The online portal requires a password and a code by text message, that is where it stops."
+    )
+    assert rows[probe]["code"] == "skills.digital"
+    assert "keyword 'password'" in rows[probe]["why"]
+    report = json.loads(run("-p", str(english), "evaluate", "--folds", "2", "-f", "json").stdout)
+    assert report["coder"] == "ann" and report["folds"] == 2
+    table = run("-p", str(english), "evaluate", "--folds", "2").stdout
+    assert "most_frequent" in table and "keywords" in table and "learning curve" in table
+
+
+def test_evaluate_errors_are_one_clear_line(english, tmp_path):
+    empty = tmp_path / "empty"
+    run("init", str(empty))
+    proc = run("-p", str(empty), "evaluate", check=False)
+    assert proc.returncode == 1 and proc.stderr.strip().startswith("nothing to evaluate")
+    proc = run("-p", str(english), "evaluate", "--coder", "zoe", check=False)
+    assert proc.returncode == 1 and "no codings by coder 'zoe'" in proc.stderr
+    proc = run("-p", str(english), "evaluate", "--folds", "1", check=False)
+    assert proc.returncode == 1 and "--folds must be at least 2" in proc.stderr
