@@ -277,7 +277,9 @@ def test_failure_while_writing_leaves_store_and_codebook_yaml_as_they_were(
 
     original = merge.write_yaml
     if where == "codings":
-        monkeypatch.setattr(merge, "add_codings", fail_codings)
+        from codebook.store.store import Store
+
+        monkeypatch.setattr(Store, "insert_new_codings", fail_codings)
     else:
         monkeypatch.setattr(merge, "write_yaml", fail_after_yaml)
     with Project.open(root) as p, pytest.raises(RuntimeError, match="disk full"):

@@ -274,9 +274,7 @@ def export(
         typer.echo(f"{n} coded segment(s) written to {output}")
         return
     if suffix != ".qdpx":
-        raise CodebookError(
-            f"{output}: unknown export format (use .qdpx, .csv, .xlsx or .parquet)"
-        )
+        raise CodebookError(f"{output}: unknown export format (use .qdpx, .csv, .xlsx or .parquet)")
     with _open() as project:
         counts = project.export_qdpx(output)
     typer.echo(

@@ -43,7 +43,8 @@ _PLAIN_TAGS = {
 }
 
 
-def _yaml() -> YAML:
+def yaml_rt() -> YAML:
+    """The round-trip YAML reader/writer: keeps comments, order and quotes."""
     y = YAML(typ="rt")
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=4, offset=2)
@@ -93,7 +94,7 @@ def read_yaml(path: Path):
     except UnicodeDecodeError:
         raise CodebookError(f"{path}: not UTF-8 text") from None
     try:
-        return _yaml().load(text)
+        return yaml_rt().load(text)
     except YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
@@ -309,7 +310,7 @@ def add_code(path: Path, code: Code) -> None:
 
     The new code goes into its parent's `children` (created if missing), or at the top level.
     """
-    y = _yaml()
+    y = yaml_rt()
     data = y.load(path.read_text(encoding="utf-8"))
     entry = CommentedMap()
     entry["id"] = code.id
@@ -328,7 +329,7 @@ def add_code(path: Path, code: Code) -> None:
         entry["hotkey"] = code.hotkey
     target = data["codes"]
     if code.parent:
-        node = _find(data["codes"], code.parent)
+        node = find_node(data["codes"], code.parent)
         if node is None:
             raise CodebookError(f"{path}: parent '{code.parent}' not found")
         if "children" not in node or node["children"] is None:
@@ -344,13 +345,15 @@ def add_code(path: Path, code: Code) -> None:
     tmp.replace(path)
 
 
-def _find(nodes, code_id: str):
+def find_node(nodes, code_id: str):
+    """The YAML mapping of a code in a (round-trip loaded) code list, searched depth-first."""
     for node in nodes or []:
-        if str(node.get("id")) == code_id:
-            return node
-        found = _find(node.get("children"), code_id)
-        if found is not None:
-            return found
+        if isinstance(node, dict):
+            if str(node.get("id")) == code_id:
+                return node
+            found = find_node(node.get("children"), code_id)
+            if found is not None:
+                return found
     return None
 
 

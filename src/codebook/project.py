@@ -207,8 +207,11 @@ class Project:
                     )
                 plan.append(("replace", one, old.id))
         if plan:
-            self.auto_backup("reanchor" if reanchor and any(
-                a == "replace" and counts.get(t, 0) for a, _, t in plan) else "import")
+            self.auto_backup(
+                "reanchor"
+                if reanchor and any(a == "replace" and counts.get(t, 0) for a, _, t in plan)
+                else "import"
+            )
         with self.store.transaction() as conn:
             for action, one, tid in plan:
                 if action == "attributes":
@@ -219,8 +222,9 @@ class Project:
                 self.store.write_transcript(conn, one, replace_id=tid)
                 if action == "replace":
                     old_text = existing[one.name].text
-                    moved = self.store.reanchor(conn, tid, OffsetMap(old_text, one.text).span,
-                                                old_text)
+                    moved = self.store.reanchor(
+                        conn, tid, OffsetMap(old_text, one.text).span, old_text
+                    )
                     report.reanchored[one.name] = moved
                 (report.added if action == "add" else report.replaced).append(one.name)
                 report.segments += len(one.segments)

@@ -153,7 +153,7 @@ def copy_codings(conn: Connection, ours: Store, codings: list[Coding], ids: dict
                     created_at=c.created_at or now(),
                 )
             )
-    ours._ensure_coders(conn, {r["coder"] for r in rows})
+    ours.ensure_coders(conn, {r["coder"] for r in rows})
     if rows:
         conn.execute(insert(s.codings), rows)
     return len(rows)
@@ -184,7 +184,7 @@ def copy_memos(conn: Connection, ours: Store, theirs: Store, ids: dict[int, int]
                     created_at=m.created_at,
                 )
             )
-    ours._ensure_coders(conn, {r["coder"] for r in rows})
+    ours.ensure_coders(conn, {r["coder"] for r in rows})
     if rows:
         conn.execute(insert(s.memos), rows)
     return len(rows)
@@ -199,7 +199,7 @@ def copy_rejections(conn: Connection, ours: Store, theirs: Store, ids: dict[int,
         if key not in have:
             have.add(key)
             rows.append(dict(zip(cols, key, strict=True), created_at=now()))
-    ours._ensure_coders(conn, {r["coder"] for r in rows})
+    ours.ensure_coders(conn, {r["coder"] for r in rows})
     if rows:
         conn.execute(insert(s.rejections), rows)
     return len(rows)

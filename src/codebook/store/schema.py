@@ -127,7 +127,8 @@ rejections = Table(
 )
 
 detached_codings = Table(
-    "detached_codings", metadata,
+    "detached_codings",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("transcript_id", ForeignKey("transcripts.id", ondelete="CASCADE"), nullable=False),
     Column("start", Integer, nullable=False),

@@ -12,7 +12,18 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -229,10 +240,15 @@ class Store:
                     if table is s.codings:
                         conn.execute(
                             insert(s.detached_codings).values(
-                                transcript_id=tid, start=row["start"], end=row["end"],
-                                quote=old_text[row["start"] : row["end"]], code=row["code"],
-                                coder=row["coder"], memo=row["memo"],
-                                created_at=row["created_at"], detached_at=now(),
+                                transcript_id=tid,
+                                start=row["start"],
+                                end=row["end"],
+                                quote=old_text[row["start"] : row["end"]],
+                                code=row["code"],
+                                coder=row["coder"],
+                                memo=row["memo"],
+                                created_at=row["created_at"],
+                                detached_at=now(),
                             )
                         )
                     continue  # a rejection is a hint, not work: it goes with its text
@@ -261,21 +277,18 @@ class Store:
             return [dict(r) for r in conn.execute(q).mappings()]
 
     # -- coders and codings -----------------------------------------------------------------
-    def _ensure_coders(self, conn: Connection, names: Iterable[str]) -> None:
+    def ensure_coders(self, conn: Connection, names: Iterable[str]) -> None:
+        """Register coders on first use; another process adding the same one is not an error."""
         names = set(names)
         if not names:
             return
         known = set(conn.scalars(select(s.coders.c.name).where(s.coders.c.name.in_(names))))
         missing = names - known
         if missing:
-            # another process may add the same new coder at this moment: that is not an error
-            stmt = insert(s.coders)
-            if conn.dialect.name in ("sqlite", "postgresql"):
-                from sqlalchemy.dialects import postgresql, sqlite
-
-                dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-                stmt = dialect.insert(s.coders).on_conflict_do_nothing()
-            conn.execute(stmt, [dict(name=n, created_at=now()) for n in missing])
+            conn.execute(
+                _insert_ignoring_duplicates(conn, s.coders),
+                [dict(name=n, created_at=now()) for n in missing],
+            )
 
     def coders(self) -> list[str]:
         with self.engine.connect() as conn:
@@ -286,26 +299,31 @@ class Store:
         return self.add_codings([coding])[0]
 
     def add_codings(self, items: Iterable[Coding], conn: Connection | None = None) -> list[int]:
-        """Store codings in one transaction; codings already present are kept, not doubled."""
+        """Store codings in one transaction; returns their ids (codings already there keep
+        theirs and are not doubled)."""
         items = list(items)
         if conn is None:
             with self.transaction() as conn:
                 return self.add_codings(items, conn)
-        self._ensure_coders(conn, (c.coder for c in items))
-        ids = []
-        for c in items:
-            existing = conn.scalar(
-                select(s.codings.c.id).where(
-                    s.codings.c.transcript_id == c.transcript_id,
-                    s.codings.c.start == c.start,
-                    s.codings.c.end == c.end,
-                    s.codings.c.code == c.code,
-                    s.codings.c.coder == c.coder,
-                )
-            )
-            if existing is None:
-                existing = conn.execute(
-                    insert(s.codings).values(
+        self.insert_new_codings(conn, items)
+        have = self._coding_ids(conn, items)
+        return [have[_key(c)] for c in items]
+
+    def insert_new_codings(self, conn: Connection, items: list[Coding]) -> int:
+        """Bulk-insert the codings not stored yet (one look-up, one insert); returns how many.
+
+        A coding inserted by another process at the same moment is not an error."""
+        if not items:
+            return 0
+        self.ensure_coders(conn, {c.coder for c in items})
+        have = self._coding_ids(conn, items)
+        fresh = {_key(c): c for c in reversed(items) if _key(c) not in have}
+        if fresh:
+            stamp = now()
+            conn.execute(
+                _insert_ignoring_duplicates(conn, s.codings),
+                [
+                    dict(
                         transcript_id=c.transcript_id,
                         start=c.start,
                         end=c.end,
@@ -313,11 +331,36 @@ class Store:
                         coder=c.coder,
                         origin=c.origin,
                         memo=c.memo,
-                        created_at=c.created_at or now(),
+                        created_at=c.created_at or stamp,
                     )
-                ).inserted_primary_key[0]
-            ids.append(existing)
-        return ids
+                    for c in fresh.values()
+                ],
+            )
+        return len(fresh)
+
+    def _coding_ids(self, conn: Connection, items: list[Coding]) -> dict[tuple, int]:
+        """Ids of stored codings with the keys of `items`: by key for a few (a keypress),
+        by transcript for many (an import)."""
+        c = s.codings.c
+        q = select(c.id, c.transcript_id, c.start, c.end, c.code, c.coder)
+        if len(items) <= 20:
+            q = q.where(
+                or_(
+                    *(
+                        and_(
+                            c.transcript_id == i.transcript_id,
+                            c.start == i.start,
+                            c.end == i.end,
+                            c.code == i.code,
+                            c.coder == i.coder,
+                        )
+                        for i in items
+                    )
+                )
+            )
+        else:
+            q = q.where(c.transcript_id.in_({i.transcript_id for i in items}))
+        return {tuple(r[1:]): r[0] for r in conn.execute(q)}
 
     def remove_coding(self, coding_id: int) -> Coding | None:
         """Delete a coding; returns what was deleted so that undo can put it back."""
@@ -365,7 +408,7 @@ class Store:
     # -- memos and rejections ---------------------------------------------------------------
     def add_memo(self, memo: Memo) -> int:
         with self.transaction() as conn:
-            self._ensure_coders(conn, [memo.coder])
+            self.ensure_coders(conn, [memo.coder])
             return conn.execute(
                 insert(s.memos).values(
                     transcript_id=memo.transcript_id,
@@ -401,7 +444,7 @@ class Store:
 
     def add_rejection(self, tid: int, start: int, end: int, code: str, coder: str) -> None:
         with self.transaction() as conn:
-            self._ensure_coders(conn, [coder])
+            self.ensure_coders(conn, [coder])
             exists = conn.scalar(
                 select(s.rejections.c.id).where(
                     s.rejections.c.transcript_id == tid,
@@ -448,6 +491,19 @@ class Store:
             q = q.where(s.rejections.c.transcript_id == tid)
         with self.engine.connect() as conn:
             return [tuple(r) for r in conn.execute(q)]
+
+
+def _key(c: Coding) -> tuple:
+    return (c.transcript_id, c.start, c.end, c.code, c.coder)
+
+
+def _insert_ignoring_duplicates(conn: Connection, table):
+    if conn.dialect.name in ("sqlite", "postgresql"):
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table).on_conflict_do_nothing()
+    return insert(table)
 
 
 def _transcript(row, attrs: dict[str, str]) -> Transcript:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from codebook.codebooks import COLOR_RE, HOTKEY_RE, ID_RE
+from codebook.codebooks import COLOR_RE, HOTKEY_RE, ID_RE, find_node
 from codebook.interchange.refi_qda.describe import unfold
 from codebook.interchange.refi_qda.ids import code_guid
 from codebook.interchange.refi_qda.read import RefiCode
@@ -165,7 +165,7 @@ def add_to_yaml(data, plan: CodePlan) -> None:
     roots = data["codes"]
     for code_id, parent in plan.inserts:
         entry = plan.entries[code_id]
-        node = _find(roots, parent) if parent is not None else None
+        node = find_node(roots, parent) if parent is not None else None
         if node is not None:
             if node.get("children") is None:
                 node["children"] = CommentedSeq()
@@ -174,14 +174,3 @@ def add_to_yaml(data, plan: CodePlan) -> None:
             if parent is not None:
                 entry.insert(1, "parent", parent)
             roots.append(entry)
-
-
-def _find(nodes, code_id: str):
-    for node in nodes or []:
-        if isinstance(node, dict):
-            if str(node.get("id")) == code_id:
-                return node
-            found = _find(node.get("children"), code_id)
-            if found is not None:
-                return found
-    return None

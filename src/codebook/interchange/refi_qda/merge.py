@@ -17,7 +17,7 @@ from codebook.ingest.turns import find_turns
 from codebook.interchange.refi_qda.codes import plan_codes, slug
 from codebook.interchange.refi_qda.read import RefiNoteRef, RefiProject
 from codebook.interchange.refi_qda.report import RefiReport
-from codebook.interchange.refi_qda.rows import add_codings, add_memos, known_guids, remember
+from codebook.interchange.refi_qda.rows import add_memos, known_guids, remember
 from codebook.interchange.refi_qda.yamlio import YamlSwap, write_yaml, yaml_with
 from codebook.model import Codebook, CodebookError, Coding
 
@@ -178,8 +178,8 @@ def merge_project(
                 report.warnings.append(
                     f"{where}: {lost} reference(s) to a missing note or source not carried over"
                 )
-            report.codings = add_codings(conn, items)
-            report.memos = add_memos(conn, memo_rows)
+            report.codings = store.insert_new_codings(conn, items)
+            report.memos = add_memos(store, conn, memo_rows)
             report.coders = sorted({c.coder for c in items} | {m[3] for m in memo_rows})
             remember(conn, known, refi.codes, refi.users, plan)
             if swap is not None:

@@ -1,7 +1,6 @@
-"""Rows written by a REFI-QDA import, in the caller's transaction.
+"""Rows written by a REFI-QDA import, in the caller's transaction: memos and remembered GUIDs.
 
-Bulk inserts (Store.add_codings checks row by row, too slow for a whole project) that skip
-what is already there, so importing the same file twice adds nothing.
+Inserts skip what is already there, so importing the same file twice adds nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ import json
 from sqlalchemy import insert, select, update
 
 from codebook.interchange.refi_qda.codes import CodePlan
-from codebook.model import Coding
 from codebook.store import schema
 from codebook.store.store import now
 
@@ -24,49 +22,7 @@ def known_guids(store) -> dict[str, str]:
     return json.loads(raw) if raw else {}
 
 
-def ensure_coders(conn, names: set[str]) -> None:
-    known = set(conn.scalars(select(schema.coders.c.name)))
-    if names - known:
-        conn.execute(insert(schema.coders), [dict(name=n, created_at=now()) for n in names - known])
-
-
-def add_codings(conn, items: list[Coding]) -> int:
-    """One bulk insert of the codings not there yet (Store.add_codings checks row by row)."""
-    if not items:
-        return 0
-    c = schema.codings.c
-    tids = {i.transcript_id for i in items}
-    query = select(c.transcript_id, c.start, c.end, c.code, c.coder)
-    have = {tuple(r) for r in conn.execute(query.where(c.transcript_id.in_(tids)))}
-    fresh: dict[tuple, Coding] = {}
-    for i in items:
-        key = (i.transcript_id, i.start, i.end, i.code, i.coder)
-        if key not in have:
-            fresh.setdefault(key, i)
-    if not fresh:
-        return 0
-    ensure_coders(conn, {i.coder for i in fresh.values()})
-    stamp = now()
-    conn.execute(
-        insert(schema.codings),
-        [
-            dict(
-                transcript_id=i.transcript_id,
-                start=i.start,
-                end=i.end,
-                code=i.code,
-                coder=i.coder,
-                origin=i.origin,
-                memo=i.memo,
-                created_at=stamp,
-            )
-            for i in fresh.values()
-        ],
-    )
-    return len(fresh)
-
-
-def add_memos(conn, rows) -> int:
+def add_memos(store, conn, rows) -> int:
     """Insert memos that are not there yet (importing the same file twice adds nothing)."""
     if not rows:
         return 0
@@ -74,7 +30,7 @@ def add_memos(conn, rows) -> int:
         (r.transcript_id, r.start, r.end, r.coder, r.text)
         for r in conn.execute(select(schema.memos))
     }
-    ensure_coders(conn, {r[3] for r in rows})
+    store.ensure_coders(conn, {r[3] for r in rows})
     fresh = [r for r in dict.fromkeys(rows) if r not in have]
     if fresh:
         conn.execute(

@@ -36,7 +36,7 @@ def yaml_with(path: Path, plan: CodePlan, attrs: dict[str, list[str]], labels: d
 
 
 def write_yaml(path: Path, data) -> None:
-    y = codebooks._yaml()
+    y = codebooks.yaml_rt()
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         y.dump(data, fh)
