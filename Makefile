@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SAMPLE := build/sample-project
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test sample lint bench clean libreoffice tmux
+.PHONY: demo test sample lint bench clean libreoffice tmux chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ sample: $(STAMP)
 demo: sample
 	$(BIN)/codebook --project $(SAMPLE) code --coder $${CODEBOOK_CODER:-$${USER:-researcher}}
 
-test: $(STAMP) libreoffice tmux
+test: $(STAMP) libreoffice tmux chromium
 	$(BIN)/ruff check src tests benchmarks
 	bash .ci/postgres.sh run $(BIN)/python -m pytest  # a throwaway PostgreSQL for the store tests
 
@@ -42,6 +42,14 @@ tmux:
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null; } || \
 	  echo "tmux could not be installed: the crash-safety test will be skipped"; }
+
+# Headless Chromium loads `codebook serve` in the browser test; fail-soft like above.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      chromium >/dev/null; } || \
+	  echo "Chromium could not be installed: the browser test of codebook serve will be skipped"; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -410,6 +410,33 @@ def code(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
+    coder: Annotated[
+        str | None, typer.Option(help="Coder in the browser (default: CODEBOOK_CODER or USER)")
+    ] = None,
+    transcript: Annotated[
+        str | None, typer.Option(help="Transcript to open (default: the transcript list)")
+    ] = None,
+) -> None:
+    """Serve the coding workbench to a web browser (one session per browser tab)."""
+    import os
+
+    from codebook.tui.serve import serve as serve_app
+
+    coder = (coder or os.environ.get("CODEBOOK_CODER") or os.environ.get("USER") or "").strip()
+    if not coder:
+        raise CodebookError("a coder name is needed (--coder NAME or CODEBOOK_CODER)")
+    with _open() as project:  # a clear error now, not in every browser tab
+        if transcript is not None:
+            project.transcript(transcript)
+        root = project.root
+    typer.echo(f"codebook: serving {root.resolve()} as coder {coder} on http://{host}:{port}")
+    serve_app(root, coder, host, port, transcript)
+
+
+@app.command()
 def suggest(
     transcript: Annotated[
         str | None, typer.Option(help="Only this transcript (default: all)")

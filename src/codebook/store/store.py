@@ -302,6 +302,8 @@ class Store:
         """Store codings in one transaction; returns their ids (codings already there keep
         theirs and are not doubled)."""
         items = list(items)
+        if not items:
+            return []
         if conn is None:
             with self.transaction() as conn:
                 return self.add_codings(items, conn)
@@ -317,7 +319,10 @@ class Store:
             return 0
         self.ensure_coders(conn, {c.coder for c in items})
         have = self._coding_ids(conn, items)
-        fresh = {_key(c): c for c in reversed(items) if _key(c) not in have}
+        fresh: dict[tuple, Coding] = {}
+        for c in items:  # in the order given, which sets the order of the new ids
+            if _key(c) not in have:
+                fresh.setdefault(_key(c), c)
         if fresh:
             stamp = now()
             conn.execute(
