@@ -80,6 +80,26 @@ def outputs(nb) -> list[dict]:
     return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
 
 
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.fixture
+def project_dir(sample_project, tmp_path):
+    """A copy of the sample project that a test may change."""
+    root = tmp_path / "project"
+    shutil.copytree(sample_project, root)
+    return root
+
+
+@pytest.fixture
+def project(project_dir):
+    p = Project.open(project_dir)
+    yield p
+    p.close()
+
+
 def codebook_exe() -> str:
     exe = Path(sys.executable).parent / "codebook"
     return str(exe) if exe.exists() else shutil.which("codebook")

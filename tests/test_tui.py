@@ -6,8 +6,6 @@ what the screen showed as done is on disk.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from conftest import MINI, run
 from textual.widgets import Input
@@ -24,25 +22,6 @@ from codebook.tui.widgets.transcript_view import TranscriptView
 AMINA = "01-ouder-nt2-amina"
 CODER = "tester"
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture
-def project_dir(sample_project, tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(sample_project, root)
-    return root
-
-
-@pytest.fixture
-def project(project_dir):
-    p = Project.open(project_dir)
-    yield p
-    p.close()
 
 
 def on_disk(project_dir, **filters):

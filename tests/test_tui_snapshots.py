@@ -77,3 +77,16 @@ def test_codebook_screen(snap_compare, app, size):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_coding_screen_compare(snap_compare, app):
+    """Compare mode at 80x24: coder_b's codes in the right column, disagreements marked."""
+
+    async def run_before(pilot):
+        await pilot.pause()
+        await pilot.press("enter", "d")
+        await pilot.pause()
+        await pilot.press("enter", "right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -336,13 +336,91 @@ def add_code(path: Path, code: Code) -> None:
             node["children"] = CommentedSeq()
         target = node["children"]
     target.append(entry)
-    codebook, problems = parse(data, str(path))
+    _write_checked(path, data, y)
+
+
+def _write_checked(path: Path, data, y: YAML) -> None:
+    """Write edited YAML back only if it is still a valid codebook, atomically."""
+    problems = parse(data, str(path))[1]
     if problems:
         raise CodebookError("\n".join(problems))
     tmp = path.with_suffix(path.suffix + ".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         y.dump(data, fh)
     tmp.replace(path)
+
+
+def _tail(node):
+    """(container, key, slot) of the comment that follows `node` in the file, or None.
+
+    ruamel.yaml hangs the blank lines and comments after a code on the last key (or list item)
+    of its last nested block, so removing a code must hand them on or the next code loses its
+    comment.
+    """
+    if isinstance(node, CommentedMap | CommentedSeq) and len(node):
+        flow = node.fa.flow_style()
+        key = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        value = node[key]
+        deeper = None if flow else _tail(value)
+        slot = 2 if isinstance(node, CommentedMap) else 0
+        return deeper or (None if flow else (node, key, slot))
+    return None
+
+
+def remove_code(path: Path, code_id: str) -> None:
+    """Take a leaf code out of the YAML file, keeping every comment (undo of `add_code`).
+
+    A code with children is refused: removing it would drop or orphan them.
+    """
+    y = yaml_rt()
+    data = y.load(path.read_text(encoding="utf-8"))
+    node = find_node(data["codes"], code_id)
+    if node is None:
+        raise CodebookError(f"{path}: no code '{code_id}'")
+    if node.get("children"):
+        raise CodebookError(
+            f"{path}:{_line(node)}: code '{code_id}' has children; remove those first"
+        )
+    owner, siblings = _owner(data, data["codes"], code_id)
+    index = next(i for i, n in enumerate(siblings) if n is node)
+    moved = _tail(node)
+    comment = moved[0].ca.items.get(moved[1], [None] * 4)[moved[2]] if moved else None
+    del siblings[index]
+    if owner is not None and not siblings:
+        del owner["children"]
+    if comment is not None:
+        after = _tail(siblings[index - 1]) if index else _before(owner or data, siblings)
+        if after is not None:
+            slots = after[0].ca.items.setdefault(after[1], [None] * 4)
+            if slots[after[2]] is not None and "#" in slots[after[2]].value:
+                comment.value = slots[after[2]].value.rstrip("\n") + "\n" + comment.value[1:]
+            slots[after[2]] = comment
+    _write_checked(path, data, y)
+
+
+def _before(container, siblings):
+    """Where a comment goes that followed the first item of `siblings` (or a list now gone)."""
+    if not siblings:
+        return _tail(container)
+    keys = list(container)
+    key = next(k for k in keys if container[k] is siblings)
+    if keys.index(key) == 0:
+        return None
+    prev = keys[keys.index(key) - 1]
+    return _tail(container[prev]) or (container, prev, 2)
+
+
+def _owner(data, nodes, code_id: str):
+    """(parent mapping or None for the top level, the list that holds the code)."""
+    for node in nodes or []:
+        if isinstance(node, dict):
+            if str(node.get("id")) == code_id:
+                return None, nodes
+            kids = node.get("children")
+            found = _owner(data, kids, code_id)
+            if found is not None:
+                return (node if found[0] is None else found[0]), found[1]
+    return None
 
 
 def find_node(nodes, code_id: str):

@@ -146,6 +146,17 @@ class Project:
         codebooks.add_code(self.codebook_path, code)
         self.reload_codebook()
 
+    def remove_code(self, code_id: str) -> None:
+        """Take a code out of the codebook YAML (undo of `add_code`); refused while coded."""
+        used = len(self.store.codings(code=code_id))
+        if used:
+            raise CodebookError(
+                f"{self.codebook_path}: code '{code_id}' is used by {used} coding(s); "
+                "uncode or merge them first"
+            )
+        codebooks.remove_code(self.codebook_path, code_id)
+        self.reload_codebook()
+
     # -- transcripts --------------------------------------------------------------------------
     def transcripts(self) -> list[Transcript]:
         return self.store.transcripts()

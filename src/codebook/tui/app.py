@@ -14,9 +14,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from codebook.model import Code
+from codebook.model import Code, CodebookError
 from codebook.project import Project
-from codebook.tui.history import History
+from codebook.tui.history import AddCode, History
 from codebook.tui.hotkeys import bound_keys, code_hotkeys
 
 RETRAIN_AFTER = 2.0  # seconds without a coding action before the suggester is refitted
@@ -65,8 +65,8 @@ class CodebookApp(App):
             self.notify(problem, title="hotkey collision", severity="error", timeout=30)
 
     def add_code(self, code: Code) -> None:
-        """Write a new code into the codebook YAML and bind its hotkey."""
-        self.project.add_code(code)
+        """Write a new code into the codebook YAML (undoable) and bind its hotkey."""
+        self.history.run(AddCode(code))
         self.check_hotkeys()
 
     def retrain_soon(self) -> None:
@@ -99,16 +99,23 @@ class CodebookApp(App):
             self._retrain()
 
     def action_undo(self) -> None:
-        self._replay(self.history.undo(), "undid")
+        self._replay(self.history.undo, "undid")
 
     def action_redo(self) -> None:
-        self._replay(self.history.redo(), "redid")
+        self._replay(self.history.redo, "redid")
 
-    def _replay(self, result, verb: str) -> None:
+    def _replay(self, step, verb: str) -> None:
+        try:
+            result = step()
+        except CodebookError as e:  # e.g. a new code another coder has used meanwhile
+            self.notify(str(e), severity="error")
+            return
         if result is None:
             self.notify(f"Nothing to {'undo' if verb == 'undid' else 'redo'}")
             return
         action, change = result
+        if change.codebook:
+            self.check_hotkeys()
         handler = getattr(self.screen, "on_history", None)
         if handler is not None:
             handler(action, change, verb)

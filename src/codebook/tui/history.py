@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from codebook.model import Coding, Transcript
+from codebook.model import Code, Coding, Transcript
 from codebook.project import Project
 
 
@@ -19,6 +19,7 @@ class Change:
     removed: list[int] = field(default_factory=list)
     recoded: bool = False  # codes or memos of existing codings changed: re-read them
     memos: bool = False  # memos were added or removed
+    codebook: bool = False  # codes were added to or removed from the codebook YAML
 
 
 class Action:
@@ -172,6 +173,25 @@ class CodingMemo(Action):
         return Change(recoded=True)
 
 
+@dataclass
+class AddCode(Action):
+    """A new code in the codebook YAML; undo takes it out again (refused while it is coded)."""
+
+    code: Code
+
+    @property
+    def label(self) -> str:
+        return f"new code {self.code.id}"
+
+    def do(self, project: Project) -> Change:
+        project.add_code(self.code)
+        return Change(codebook=True)
+
+    def undo(self, project: Project) -> Change:
+        project.remove_code(self.code.id)
+        return Change(codebook=True)
+
+
 class History:
     """A linear history: doing a new action drops what could be redone."""
 
@@ -187,17 +207,18 @@ class History:
         return change
 
     def undo(self) -> tuple[Action, Change] | None:
+        """Undo the last action; if the project refuses (CodebookError), it stays undoable."""
         if not self.done:
             return None
-        action = self.done.pop()
+        action = self.done[-1]
         change = action.undo(self.project)
-        self.undone.append(action)
+        self.undone.append(self.done.pop())
         return action, change
 
     def redo(self) -> tuple[Action, Change] | None:
         if not self.undone:
             return None
-        action = self.undone.pop()
+        action = self.undone[-1]
         change = action.do(self.project)
-        self.done.append(action)
+        self.done.append(self.undone.pop())
         return action, change

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, Tree
 
 from codebook.model import Code, CodebookError
+from codebook.tui.history import Action, Change
 from codebook.tui.screens.dialogs import AddCodeDialog
 from codebook.tui.widgets.code_tree import CodeTree
 
@@ -103,15 +104,28 @@ class CodebookScreen(Screen):
             except CodebookError as e:
                 self.notify(str(e), severity="error")
                 return
-            tree = self.query_one(CodeTree)
-            tree.codebook = self.app.project.codebook
-            tree.rebuild()
-            tree.set_counts(self.counts)
-            tree.select_code(code.id)
-            self.show(code.id)
+            self.rebuild(code.id)
             self.notify(f"added {code.id} to {self.app.project.codebook_path.name}")
 
         self.app.push_screen(AddCodeDialog(book, "", parent), added)
+
+    def rebuild(self, select: str | None) -> None:
+        """Show the codebook as it is now in the YAML (after adding, undo or redo)."""
+        book = self.app.project.codebook
+        tree = self.query_one(CodeTree)
+        tree.codebook = book
+        tree.rebuild()
+        tree.set_counts(self.counts)
+        if select not in book.codes:
+            select = self.code if self.code in book.codes else next(iter(book.codes))
+        tree.select_code(select)
+        self.show(select)
+
+    def on_history(self, action: Action, change: Change, verb: str) -> None:
+        self.notify(f"{verb} {action.label}")
+        if change.codebook:
+            self.counts = self.app.project.code_counts()
+            self.rebuild(getattr(action, "code", None) and action.code.id)
 
     def action_filter_codes(self) -> None:
         self.query_one("#code-filter").focus()

@@ -10,6 +10,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static, TextArea, Tree
 from textual.worker import Worker, WorkerState
@@ -24,7 +25,13 @@ from codebook.tui.history import (
     Reject,
     RemoveCoding,
 )
-from codebook.tui.screens.dialogs import AddCodeDialog, CodePicker, MemoDialog, SearchDialog
+from codebook.tui.screens.dialogs import (
+    AddCodeDialog,
+    CodePicker,
+    CoderPicker,
+    MemoDialog,
+    SearchDialog,
+)
 from codebook.tui.widgets.code_tree import CodeTree
 from codebook.tui.widgets.suggestions import SuggestionList
 from codebook.tui.widgets.transcript_view import TranscriptView
@@ -49,6 +56,9 @@ class CodingScreen(Screen):
         Binding("b", "codebook", "Codebook", show=False),
         Binding("v", "review", "Review", show=False),
         Binding("o", "transcripts", "Transcripts", show=False),
+        Binding("d", "compare", "Compare coders", show=False),
+        Binding("right_square_bracket", "next_disagreement(1)", "Next diff", key_display="]"),
+        Binding("left_square_bracket", "next_disagreement(-1)", "Prev diff", key_display="["),
     ]
 
     def __init__(self, transcript: Transcript, at: tuple[int, int] | None = None) -> None:
@@ -106,8 +116,14 @@ class CodingScreen(Screen):
         tree.codebook = self.project.codebook
         tree.rebuild()
         self.view.set_codings(self.project.codings_of(self.transcript, self.coder))
+        self._reload_other()
         self._load_memos()
         self._after_change()
+
+    def _reload_other(self) -> None:
+        other = self.view.other
+        if other is not None:
+            self.view.set_other(other, self.project.codings_of(self.transcript, other))
 
     @property
     def view(self) -> TranscriptView:
@@ -131,11 +147,20 @@ class CodingScreen(Screen):
         if total:
             codes = sorted({c.code for c in view.codings_at(view.cursor)})
             here = f"seg {view.cursor + 1}/{total}" + (f" [{', '.join(codes)}]" if codes else "")
+        hint = (
+            "[dim]to code: press a hotkey (0-9 A-Z, see tree) · j/k move · shift+arrows span"
+            " · ctrl+p all[/]"
+        )
+        if view.other is not None and total:
+            theirs = ", ".join(sorted(view.codes_at(view.cursor)[1])) or "-"
+            mark = "[b red]≠[/]" if view.cursor in view.disputed else "="
+            hint = (
+                f"{mark} right column: {escape(view.other)} {escape(f'[{theirs}]')} · "
+                f"{len(view.disputed)} differ [dim]· ] / \\[ next / prev · d stops[/]"
+            )
         self.query_one("#status", Static).update(
             f"[b]{self.coder}[/] · {self.transcript.name} · {done}/{total} coded ({pct}%) · "
-            f"{here} · last: {self.last}\n"
-            "[dim]to code: press a hotkey (0-9 A-Z, see tree) · j/k move · shift+arrows span"
-            " · ctrl+p all[/]",
+            f"{here} · last: {self.last}\n{hint}",
             layout=False,  # fixed height: no need to lay the whole screen out again per key
         )
 
@@ -148,6 +173,8 @@ class CodingScreen(Screen):
             event.stop()
             event.prevent_default()
             self.toggle_code(code)
+        elif event.character in ("[", "]") and self.view.other is None:
+            self.notify("Press d to compare with another coder first")
 
     @on(TranscriptView.Moved)
     def _moved(self) -> None:
@@ -185,11 +212,14 @@ class CodingScreen(Screen):
         self.view.set_memos([(m.start, m.end) for m in memos if m.start is not None])
 
     def apply_change(self, change: Change) -> None:
+        if change.codebook:
+            self.reload()
         view = self.view
         if change.memos:
             self._load_memos()
         if change.recoded:
             view.set_codings(self.project.codings_of(self.transcript, self.coder))
+            self._reload_other()  # a merge recodes every coder's codings
         for cid in change.removed:
             view.remove_coding(cid)
         for c in change.added:
@@ -245,6 +275,51 @@ class CodingScreen(Screen):
                 return
             i += direction
         self.notify("No uncoded segment " + ("below" if direction > 0 else "above"))
+
+    # -- compare two coders ---------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """The disagreement jumps exist (and show in the footer) only while comparing."""
+        if action == "next_disagreement":
+            return self.is_mounted and self.view.other is not None
+        return True
+
+    def action_compare(self) -> None:
+        """Toggle compare mode: pick the other coder, or go back to this coder's codes alone."""
+        if self.view.other is not None:
+            self.compare_with(None)
+            return
+        counts: dict[str, int] = {}
+        for c in self.project.codings_of(self.transcript):
+            if c.coder != self.coder:
+                counts[c.coder] = counts.get(c.coder, 0) + 1
+        if not counts:
+            self.notify(f"No other coder has coded {self.transcript.name}", severity="warning")
+            return
+        title = f"Compare {self.coder}'s codes with… (escape cancels)"
+        self.app.push_screen(CoderPicker(title, counts), self.compare_with)
+
+    def compare_with(self, other: str | None) -> None:
+        view = self.view
+        if other is None:
+            if view.other is None:
+                return  # the picker was cancelled
+            self.last = f"stopped comparing with {view.other}"
+            view.set_other(None)
+        else:
+            view.set_other(other, self.project.codings_of(self.transcript, other))
+            self.last = f"comparing with {other}: {len(view.disputed)} segments differ"
+        # one line each while comparing, so the comparison line is never pushed out
+        self.query_one("#status").set_class(view.other is not None, "-compare")
+        self.refresh_bindings()
+        self._status()
+
+    def action_next_disagreement(self, direction: int) -> None:
+        target = self.view.next_disputed(direction)
+        if target is None:
+            where = "below" if direction > 0 else "above"
+            self.notify(f"No disagreement with {self.view.other} {where}")
+            return
+        self.view.move_to(target)
 
     def action_next_uncertain(self) -> None:
         """Active learning: go to the uncoded segment the suggester is least sure about."""

@@ -87,6 +87,37 @@ class CodePicker(ModalScreen[str | None]):
         self.query_one("#picker-list").focus()
 
 
+class CoderPicker(ModalScreen[str | None]):
+    """Choose the coder to compare with; coders with most codings on the transcript first."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, title: str, counts: dict[str, int]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.counts = counts
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text)
+            yield OptionList(
+                *(
+                    Option(f"{coder} ({n} coding{'s' * (n != 1)} here)", id=coder)
+                    for coder, n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                ),
+                id="coder-list",
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one("#coder-list", OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#coder-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
 class MemoDialog(ModalScreen[tuple[str, str] | None]):
     """A memo on a coding, the selected segment or the whole transcript; ctrl+s saves."""
 

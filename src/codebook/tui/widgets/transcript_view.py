@@ -4,6 +4,9 @@ Only visible rows are rendered: a 100,000-word transcript is a list of row tuple
 per width), never a widget per segment. Offsets are code points into the normalised text, and
 the display is one cell per code point (newlines shown as spaces), so a screen column maps
 straight back to an offset for mouse selection.
+
+Compare mode adds a second coder's codes in a column right of the margin and marks the segments
+where the two coders' sets of codes differ (the segment unit of `codebook agreement`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from codebook.model import Codebook, Coding, Segment
 
 GUTTER = 11  # speaker name / timestamp
 MARGIN = 9  # compact labels of the codes on a segment
+OTHER = 7  # compare mode: the other coder's codes
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class TranscriptView(ScrollView, can_focus=True):
         "transcript-view--gutter",
         "transcript-view--speaker",
         "transcript-view--match",
+        "transcript-view--disagree",
     }
     BINDINGS = [
         Binding("down,j", "move(1)", "Next seg", show=False),
@@ -104,6 +109,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self.on_segment: list[list[int]] = [[] for _ in segments]  # coding ids per segment
         self.matches: tuple[str, list[int]] = ("", [])
         self.memo_segments: set[int] = set()
+        self.other: str | None = None  # compare mode: the other coder
+        self.other_codings: dict[int, Coding] = {}
+        self.other_on_segment: list[list[int]] = [[] for _ in segments]
+        self.disputed: set[int] = set()  # segments where the two coders' codes differ
         self.rows: list[Row] = []
         self.first_row: list[int] = []
         self._width = 0
@@ -117,7 +126,49 @@ class TranscriptView(ScrollView, can_focus=True):
         for c in codings:
             for i in self._segments_of(c.start, c.end):
                 self.on_segment[i].append(c.id)
+        self._dispute(range(len(self.segments)))
         self.refresh()
+
+    def set_other(self, coder: str | None, codings: list[Coding] = ()) -> None:
+        """Compare with another coder's codings (None: show only this coder's again)."""
+        compared = self.other is not None
+        self.other = coder
+        self.other_codings = {c.id: c for c in codings}
+        self.other_on_segment = [[] for _ in self.segments]
+        for c in codings:
+            for i in self._segments_of(c.start, c.end):
+                self.other_on_segment[i].append(c.id)
+        self.disputed = set()
+        self._dispute(range(len(self.segments)))
+        if compared != (coder is not None) and self._width:
+            self._layout(self._width)  # the text column narrows or widens
+            self.scroll_to_cursor()
+        self.refresh()
+
+    def codes_at(self, segment: int) -> tuple[set[str], set[str]]:
+        """(this coder's codes, the other coder's codes) on a segment."""
+        mine = {self.codings[i].code for i in self.on_segment[segment]}
+        theirs = {self.other_codings[i].code for i in self.other_on_segment[segment]}
+        return mine, theirs
+
+    def _dispute(self, segments) -> None:
+        if self.other is None:
+            return
+        for i in segments:
+            mine, theirs = self.codes_at(i)
+            if mine != theirs:
+                self.disputed.add(i)
+            else:
+                self.disputed.discard(i)
+
+    def next_disputed(self, direction: int) -> int | None:
+        """The nearest disputed segment after (1) or before (-1) the cursor."""
+        ordered = sorted(self.disputed)
+        if direction > 0:
+            i = bisect_right(ordered, self.cursor)
+            return ordered[i] if i < len(ordered) else None
+        i = bisect_left(ordered, self.cursor)
+        return ordered[i - 1] if i > 0 else None
 
     def set_memos(self, spans: list[tuple[int, int]]) -> None:
         """Mark the segments that memos were written on (✎ in the margin)."""
@@ -129,6 +180,7 @@ class TranscriptView(ScrollView, can_focus=True):
         for i in self._segments_of(coding.start, coding.end):
             if coding.id not in self.on_segment[i]:
                 self.on_segment[i].append(coding.id)
+        self._dispute(self._segments_of(coding.start, coding.end))
         self.refresh()
 
     def remove_coding(self, coding_id: int) -> None:
@@ -137,6 +189,7 @@ class TranscriptView(ScrollView, can_focus=True):
             for i in self._segments_of(coding.start, coding.end):
                 if coding_id in self.on_segment[i]:
                     self.on_segment[i].remove(coding_id)
+            self._dispute(self._segments_of(coding.start, coding.end))
         self.refresh()
 
     def _segments_of(self, start: int, end: int) -> range:
@@ -159,8 +212,11 @@ class TranscriptView(ScrollView, can_focus=True):
         return self.segments[self.cursor]
 
     # -- layout -------------------------------------------------------------------------------
+    def text_width(self, width: int) -> int:
+        return max(width - GUTTER - MARGIN - (OTHER if self.other else 0), 10)
+
     def _layout(self, width: int) -> None:
-        text_width = max(width - GUTTER - MARGIN, 10)
+        text_width = self.text_width(width)
         rows: list[Row] = []
         first_row: list[int] = []
         speaker = object()
@@ -182,7 +238,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self._styles = {
             name: self.get_component_rich_style(f"transcript-view--{name}")
-            for name in ("cursor", "selection", "gutter", "speaker", "match")
+            for name in ("cursor", "selection", "gutter", "speaker", "match", "disagree")
         }
         if self.size.width:
             self._layout(self.size.width)
@@ -217,12 +273,48 @@ class TranscriptView(ScrollView, can_focus=True):
         line_style = base + self._styles["cursor"] if current else base
         out: list[RichSegment] = [self._gutter(row, seg, index, current)]
         out.extend(self._text(row, line_style))
-        text_width = max(width - GUTTER - MARGIN, 10)
-        pad = text_width - (row.end - row.start)
+        pad = self.text_width(width) - (row.end - row.start)
         if pad > 0:
             out.append(RichSegment(" " * pad, line_style))
-        out.extend(self._margin(row, base))
+        disputed = self._disputed_codes(row.segment)
+        out.extend(self._margin(row, base, disputed))
+        if self.other is not None:
+            out.extend(self._other_column(row, base, disputed))
         return Strip(out).adjust_cell_length(width, base)
+
+    def _disputed_codes(self, segment: int) -> set[str]:
+        if segment not in self.disputed:
+            return set()
+        mine, theirs = self.codes_at(segment)
+        return mine ^ theirs
+
+    def _marks(self, codes, disputed: set[str]) -> list[tuple[str, Style]]:
+        """One hotkey (or first letter) per code in its colour; disputed codes underlined."""
+        marks = []
+        for code in codes:
+            c = self.codebook.codes.get(code)
+            mark = (c.hotkey if c and c.hotkey else code[:1]) if c else "?"
+            style = self._code_style(code)
+            if code in disputed:
+                style = style + Style(underline=True, bold=True)
+            marks.append((mark, style))
+        return marks
+
+    def _other_column(self, row: Row, base: Style, disputed: set[str]) -> list[RichSegment]:
+        """A bar (≠ on the first row of a disputed segment), then the other coder's codes."""
+        is_disputed = row.segment in self.disputed
+        bar_style = self._styles["disagree"] if is_disputed else self._styles["gutter"]
+        bar = "≠" if is_disputed and row.first else "│"
+        segs = [RichSegment(bar, bar_style)]
+        marks = []
+        if row.first:
+            theirs = dict.fromkeys(
+                self.other_codings[i].code for i in self.other_on_segment[row.segment]
+            )
+            marks = self._marks(theirs, disputed)[: OTHER - 1]
+        segs += [RichSegment(m, base + st) for m, st in marks]
+        segs.append(RichSegment(" " * (OTHER - 1 - len(marks)), base))
+        return segs
 
     def _gutter(self, row: Row, seg: Segment, index: int, current: bool) -> RichSegment:
         label = ""
@@ -237,6 +329,8 @@ class TranscriptView(ScrollView, can_focus=True):
             is_turn = row.segment == 0 or self.segments[row.segment - 1].speaker != prev.speaker
             if is_turn and not row.first:
                 label = _clock(seg.timestamp)
+        if row.segment in self.disputed:
+            style = style + self._styles["disagree"]
         bar = "▌" if current else " "
         return RichSegment(bar + label.ljust(GUTTER - 2)[: GUTTER - 2] + " ", style)
 
@@ -277,19 +371,11 @@ class TranscriptView(ScrollView, can_focus=True):
             out.append(RichSegment(self.text[p:q], style))
         return out
 
-    def _margin(self, row: Row, base: Style) -> list[RichSegment]:
+    def _margin(self, row: Row, base: Style, disputed: set[str] = frozenset()) -> list[RichSegment]:
         if not row.first:
             return [RichSegment(" " * MARGIN, base)]
-        marks: list[tuple[str, Style]] = []
-        seen = set()
-        for cid in self.on_segment[row.segment]:
-            code = self.codings[cid].code
-            if code in seen:
-                continue
-            seen.add(code)
-            c = self.codebook.codes.get(code)
-            mark = (c.hotkey if c and c.hotkey else code[:1]) if c else "?"
-            marks.append((mark, self._code_style(code)))
+        codes = dict.fromkeys(self.codings[cid].code for cid in self.on_segment[row.segment])
+        marks = self._marks(codes, disputed)
         text = "".join(m for m, _ in marks)
         memo = row.segment in self.memo_segments or any(
             self.codings[cid].memo for cid in self.on_segment[row.segment]
