@@ -7,6 +7,7 @@ update what they show without re-reading the transcript.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 
 from codebook.model import Code, Coding, Transcript
@@ -22,14 +23,14 @@ class Change:
     codebook: bool = False  # codes were added to or removed from the codebook YAML
 
 
-class Action:
+class Action(ABC):
     label = ""
 
-    def do(self, project: Project) -> Change:
-        raise NotImplementedError
+    @abstractmethod
+    def do(self, project: Project) -> Change: ...
 
-    def undo(self, project: Project) -> Change:
-        raise NotImplementedError
+    @abstractmethod
+    def undo(self, project: Project) -> Change: ...
 
 
 @dataclass
