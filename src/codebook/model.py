@@ -11,6 +11,13 @@ class CodebookError(Exception):
     """A user error: bad input or a refused action. The CLI prints it as one line and exits 1."""
 
 
+def report_lines(warnings: list[str], groups: list[tuple[str, list[str]]]) -> list[str]:
+    """The shared head of an import report: warnings, then each non-empty group of names."""
+    out = [f"warning: {w}" for w in warnings]
+    out += [f"{verb}: {', '.join(names)}" for verb, names in groups if names]
+    return out
+
+
 @dataclass
 class Code:
     id: str

@@ -25,7 +25,7 @@ from codebook.analysis import frames as _frames
 from codebook.ingest import Parsed, read_transcript
 from codebook.ingest.reanchor import OffsetMap
 from codebook.interchange import refi_qda
-from codebook.model import Codebook, CodebookError, Coding, Memo, Segment, Transcript
+from codebook.model import Codebook, CodebookError, Coding, Memo, Segment, Transcript, report_lines
 from codebook.store import Store
 from codebook.store import schema as _schema
 from codebook.store.backup import rotate, snapshot
@@ -55,15 +55,15 @@ class ImportReport:
     words: int = 0
 
     def lines(self) -> list[str]:
-        out = [f"warning: {w}" for w in self.warnings]
-        for verb, names in (
-            ("imported", self.added),
-            ("replaced", self.replaced),
-            ("unchanged", self.unchanged),
-            ("attributes updated", self.updated_attributes),
-        ):
-            if names:
-                out.append(f"{verb}: {', '.join(names)}")
+        out = report_lines(
+            self.warnings,
+            [
+                ("imported", self.added),
+                ("replaced", self.replaced),
+                ("unchanged", self.unchanged),
+                ("attributes updated", self.updated_attributes),
+            ],
+        )
         for name, c in self.reanchored.items():
             out.append(
                 f"re-anchored {name}: {c['unchanged']} unchanged, {c['moved']} moved, "

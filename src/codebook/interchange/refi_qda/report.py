@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from codebook.model import report_lines
+
 
 @dataclass
 class RefiReport:
@@ -19,15 +21,15 @@ class RefiReport:
     warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"warning: {w}" for w in self.warnings]
-        for verb, names in (
-            ("imported", self.added),
-            ("replaced", self.replaced),
-            ("unchanged", self.unchanged),
-            ("new attributes", self.attributes_added),
-        ):
-            if names:
-                out.append(f"{verb}: {', '.join(names)}")
+        out = report_lines(
+            self.warnings,
+            [
+                ("imported", self.added),
+                ("replaced", self.replaced),
+                ("unchanged", self.unchanged),
+                ("new attributes", self.attributes_added),
+            ],
+        )
         out.append(
             f"codes: {len(self.codes_added)} added, {self.codes_matched} matched; "
             f"{len(self.added) + len(self.replaced)} transcript(s), {self.codings} coding(s) "
