@@ -54,15 +54,9 @@ chromium:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
+# Every benchmark, one table (about 15 minutes; progress on stderr).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_import.py
-	$(BIN)/python benchmarks/bench_suggest.py
-	$(BIN)/python benchmarks/bench_analysis.py
-	$(BIN)/python benchmarks/bench_agreement.py
-	$(BIN)/python benchmarks/bench_report.py
-	$(BIN)/python benchmarks/bench_refi.py
-	$(BIN)/python benchmarks/bench_tui.py --no-suggest
-	$(BIN)/python benchmarks/bench_tui.py
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) build

@@ -1,4 +1,4 @@
-"""Intercoder agreement and merge on a large corpus: seconds per run.
+"""Intercoder agreement and merge on a large corpus: seconds per run (no target).
 
 python benchmarks/bench_agreement.py [--transcripts 200] [--words 1000] [--codings 20000]
 
@@ -13,55 +13,70 @@ import csv
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import generate  # noqa: E402
+import corpus  # noqa: E402
+from table import Row, clock, show  # noqa: E402
 
 from codebook import Project  # noqa: E402
+
+
+def agreement(project: Project) -> list[Row]:
+    seconds, n = [], None
+    for unit in ("segment", "character"):
+        result, wall, _ = clock(lambda u=unit: project.agreement(unit=u))
+        seconds.append(wall)
+        n = n or (len(result.transcripts), len(result.per_code))
+        decisions = result.overall["units"]
+    return [
+        Row(
+            f"agreement, 2 coders, {n[1]} codes, {n[0]:,} transcripts: per segment / per "
+            f"character ({decisions / 1e6:.1f}M decisions)",
+            measured=f"{seconds[0]:.1f} / {seconds[1]:.1f} s",
+        )
+    ]
+
+
+def merge(root: Path, codings_csv: Path, tmp: Path) -> list[Row]:
+    """Merge into the (closed, so copied whole) project at `root` a copy of it in which coder_c
+    added the codings again; changes the project."""
+    theirs = tmp / "theirs"
+    shutil.copytree(root, theirs)
+    third = tmp / "coder_c.csv"
+    with codings_csv.open(encoding="utf-8") as src, third.open("w", encoding="utf-8") as dst:
+        rows = list(csv.DictReader(src))
+        w = csv.DictWriter(dst, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows({**r, "coder": "coder_c"} for r in rows)
+    with Project.open(theirs) as other:
+        other.import_codings(third)
+    with Project.open(root) as project:
+        report, wall, _ = clock(lambda: project.merge(theirs))
+        examined = len(project.codings())
+    return [
+        Row(
+            f"merge a copy with {report.codings:,} new codings ({examined:,} codings after)",
+            measured=f"{wall:.1f} s",
+        )
+    ]
+
+
+def run(transcripts: int = 200, words: int = 1000, codings: int = 20_000) -> list[Row]:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        with corpus.project(tmp, transcripts, words, codings) as project:
+            rows = agreement(project)
+        return rows + merge(tmp / "project", tmp / "corpus" / "codings.csv", tmp)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--transcripts", type=int, default=200)
     ap.add_argument("--words", type=int, default=1000)
-    ap.add_argument("--codings", type=int, default=20000)
+    ap.add_argument("--codings", type=int, default=20_000)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        corpus = generate(tmp / "corpus", args.transcripts, args.words, args.codings)
-        ours, theirs = tmp / "ours", tmp / "theirs"
-        with Project.init(ours) as project:
-            project.import_files(sorted(corpus.glob("*.txt")))
-            project.import_codings(corpus / "codings.csv")
-            words = sum(len(t.text.split()) for t in project.transcripts())
-            for unit in ("segment", "character"):
-                t0 = time.perf_counter()
-                result = project.agreement(unit=unit)
-                elapsed = time.perf_counter() - t0
-                print(
-                    f"agreement ({unit}): {len(result.transcripts)} transcripts, {words} words, "
-                    f"{len(result.per_code)} codes, {result.overall['units']:,} decisions "
-                    f"in {elapsed:.2f} s (alpha pooled {result.overall['alpha']:.3f})"
-                )
-        shutil.copytree(ours, theirs)
-        third = tmp / "coder_c.csv"
-        with (corpus / "codings.csv").open(encoding="utf-8") as src, third.open("w") as dst:
-            rows = list(csv.DictReader(src))
-            w = csv.DictWriter(dst, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows({**r, "coder": "coder_c"} for r in rows)
-        with Project.open(theirs) as project:
-            project.import_codings(third)
-        with Project.open(ours) as project:
-            t0 = time.perf_counter()
-            report = project.merge(theirs)
-            elapsed = time.perf_counter() - t0
-        print(
-            f"merge: {len(report.matched)} transcripts matched, {report.codings:,} codings added "
-            f"(of {2 * args.codings:,} examined) in {elapsed:.2f} s"
-        )
+    show(run(args.transcripts, args.words, args.codings))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""REFI-QDA export and import of a large project: seconds, file size, codings per second.
+"""REFI-QDA export and import of a large project: seconds and file size (no target).
 
 python benchmarks/bench_refi.py [--transcripts 200] [--words 1000] [--codings 20000]
 """
@@ -8,46 +8,46 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import generate  # noqa: E402
+import corpus  # noqa: E402
+from table import Row, clock, show  # noqa: E402
 
 from codebook import Project  # noqa: E402
 from codebook.nlp import pipeline  # noqa: E402
+
+
+def measure(project: Project, tmp: Path) -> list[Row]:
+    """Export `project` to a .qdpx in `tmp` and import that into a new project (segmenting)."""
+    pipeline("nl")
+    n, n_t = len(project.codings()), len(project.transcripts())
+    _, export_s, _ = clock(lambda: project.export_qdpx(tmp / "a.qdpx"))
+    size = (tmp / "a.qdpx").stat().st_size
+    with Project.init(tmp / "from-qdpx") as b:
+        report, import_s, _ = clock(lambda: b.import_qdpx(tmp / "a.qdpx"))
+    return [
+        Row(
+            f"REFI-QDA .qdpx export / import ({n_t:,} transcripts, {n:,} codings, "
+            f"{size / 1e6:.1f} MB; import segments)",
+            measured=f"{export_s:.1f} / {import_s:.1f} s ({report.codings:,} codings back)",
+        )
+    ]
+
+
+def run(transcripts: int = 200, words: int = 1000, codings: int = 20_000) -> list[Row]:
+    with tempfile.TemporaryDirectory() as tmp:
+        with corpus.project(Path(tmp), transcripts, words, codings) as project:
+            return measure(project, Path(tmp))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--transcripts", type=int, default=200)
     ap.add_argument("--words", type=int, default=1000)
-    ap.add_argument("--codings", type=int, default=20000)
+    ap.add_argument("--codings", type=int, default=20_000)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        corpus = generate(tmp / "corpus", args.transcripts, args.words, args.codings)
-        pipeline("nl")
-        with Project.init(tmp / "a") as a:
-            a.import_files(sorted(corpus.glob("*.txt")))
-            a.import_codings(corpus / "codings.csv")
-            n = len(a.codings())
-            t0 = time.perf_counter()
-            a.export_qdpx(tmp / "a.qdpx")
-            export_s = time.perf_counter() - t0
-        size = (tmp / "a.qdpx").stat().st_size
-        with Project.init(tmp / "b") as b:
-            t0 = time.perf_counter()
-            report = b.import_qdpx(tmp / "a.qdpx")
-            import_s = time.perf_counter() - t0
-    print(
-        f"export .qdpx: {args.transcripts} transcripts, {n} codings in {export_s:.2f} s "
-        f"({n / export_s:,.0f} codings/s), {size / 1e6:.1f} MB"
-    )
-    print(
-        f"import .qdpx: {len(report.added)} transcripts (segmented), {report.codings} codings "
-        f"in {import_s:.2f} s ({report.codings / import_s:,.0f} codings/s)"
-    )
+    show(run(args.transcripts, args.words, args.codings))
 
 
 if __name__ == "__main__":

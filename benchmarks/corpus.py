@@ -72,6 +72,19 @@ def generate(out: Path, transcripts: int, words: int, codings: int = 0, seed: in
     return out
 
 
+def project(root: Path, transcripts: int, words: int, codings: int):
+    """A new project in `root/project` with a generated corpus and its codings imported: the
+    setup of a benchmark, not timed."""
+    from codebook import Project
+
+    corpus = generate(root / "corpus", transcripts, words, codings)
+    out = Project.init(root / "project")
+    out.import_files(sorted(corpus.glob("*.txt")))
+    if codings:
+        out.import_codings(corpus / "codings.csv")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)

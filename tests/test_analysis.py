@@ -380,3 +380,19 @@ def test_coded_frame_pairs_every_coding_with_exactly_the_segments_it_overlaps(cu
         (c[0], s[0]) for c in rows for s in segs if c[1] == s[1] and s[3] < c[3] and c[2] < s[4]
     }
     assert got == expected
+
+
+def test_overview_counts_match_the_frames(project):
+    """The project screen's counts from offsets alone agree with the coded frame's counting."""
+    f = project.frames()
+    coders = sorted(set(f["codings"]["coder"]))
+    assert coders
+    for coder in [*coders, "nobody"]:
+        got = frames.overview_counts(project.store.engine, coder).set_index("transcript")
+        segments = f["segments"].groupby("transcript")["segment_id"].size()
+        mine = f["coded"][f["coded"]["coder"] == coder]
+        coded = mine.groupby("transcript")["segment_id"].nunique().reindex(segments.index)
+        who = f["coded"].groupby("transcript")["coder"].agg(lambda s: ", ".join(sorted(set(s))))
+        assert got["segments"].to_dict() == segments.to_dict()
+        assert got["coded"].to_dict() == coded.fillna(0).astype(int).to_dict()
+        assert got["coders"].to_dict() == who.reindex(segments.index).fillna("").to_dict()

@@ -98,22 +98,47 @@ def project(sample_project, tmp_path) -> Path:
     return copy
 
 
-async def screen_text(ws_url: str, wanted: list[str], timeout: float = 60) -> str:
-    """What the app draws, read from the websocket a browser tab would use."""
-    text = ""
+class Tab:
+    """A browser tab as the server sees it: the app's screen from the websocket, keys sent back."""
+
+    def __init__(self, ws):
+        self.ws, self.raw, self.text = ws, b"", ""
+
+    async def wait_for(self, wanted: list[str], after: int = 0, timeout: float = 60) -> bool:
+        """Read the screen until every wanted text was drawn after position `after`."""
+        deadline = time.monotonic() + timeout
+        while not all(w in self.text[after:] for w in wanted):
+            if time.monotonic() > deadline:
+                return False
+            try:
+                message = await asyncio.wait_for(self.ws.receive(), 2)
+            except TimeoutError:
+                continue
+            if message.type != aiohttp.WSMsgType.BINARY:
+                return False
+            self.raw += message.data
+            self.text = ANSI.sub(b"", self.raw).decode("utf-8", "replace")
+        return True
+
+    async def keys(self, text: str) -> int:
+        """Type into the app; returns the screen position from which its answer is drawn."""
+        mark = len(self.text)
+        await self.ws.send_json(["stdin", text])
+        return mark
+
+
+@contextlib.asynccontextmanager
+async def tab(ws_url: str):
     async with aiohttp.ClientSession() as session:
         async with session.ws_connect(ws_url + "?width=160&height=50") as ws:
-            raw, deadline = b"", time.monotonic() + timeout
-            while time.monotonic() < deadline and not all(w in text for w in wanted):
-                try:
-                    message = await asyncio.wait_for(ws.receive(), 2)
-                except TimeoutError:
-                    continue
-                if message.type != aiohttp.WSMsgType.BINARY:
-                    break
-                raw += message.data
-                text = ANSI.sub(b"", raw).decode("utf-8", "replace")
-    return text
+            yield Tab(ws)
+
+
+async def screen_text(ws_url: str, wanted: list[str], timeout: float = 60) -> str:
+    """What the app draws, read from the websocket a browser tab would use."""
+    async with tab(ws_url) as t:
+        await t.wait_for(wanted, timeout=timeout)
+        return t.text
 
 
 def test_serves_the_textual_page_and_the_app_on_the_project(project, tmp_path):
@@ -131,6 +156,18 @@ def test_serves_the_textual_page_and_the_app_on_the_project(project, tmp_path):
     assert not missing, f"transcripts not on the served screen: {missing}\n{text[:2000]}"
     assert "% coded" in text  # the transcript list of the workbench
     assert "Serving" in (tmp_path / "serve.log").read_text()
+
+
+async def stored(project: Path, coder: str, timeout: float = 60) -> list:
+    """The coder's codings of TRANSCRIPT once the app has committed any (empty after timeout)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with Project.open(project) as p:
+            mine = p.codings(TRANSCRIPT, coder=coder)
+        if mine:
+            return mine
+        await asyncio.sleep(0.5)
+    return []
 
 
 class DevTools:
@@ -170,14 +207,7 @@ async def code_in_browser(port: int, url: str, project: Path, shot: Path) -> lis
             shot.write_bytes(base64.b64decode(data["data"]))
             await chrome.js("document.querySelector('.xterm-helper-textarea').focus()")
             await chrome.call("Input.insertText", text="T")  # Taalvaardigheid
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                with Project.open(project) as p:
-                    mine = p.codings(TRANSCRIPT, coder=CODER)
-                if mine:
-                    return mine
-                await asyncio.sleep(0.5)
-            return []
+            return await stored(project, CODER)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make chromium)")
@@ -230,6 +260,34 @@ def test_chromium_shows_the_app_and_codes_a_segment(project, tmp_path):
     with Project.open(project) as p:
         text = p.transcript(TRANSCRIPT).text
     assert text[mine[0].start : mine[0].end].strip()
+
+
+async def code_as(ws_url: str, project: Path, coder: str) -> list:
+    """One tab: sign in as `coder`, code the first segment with a hotkey, return the coding."""
+    async with tab(ws_url) as t:
+        assert await t.wait_for(["who is coding?"]), t.text[-2000:]
+        mark = await t.keys(coder + "\r")
+        assert await t.wait_for([TRANSCRIPT, coder], after=mark), t.text[-2000:]
+        await t.keys("T")  # Taalvaardigheid
+        return await stored(project, coder)
+
+
+def test_one_server_each_tab_its_own_coder(project, tmp_path):
+    """Without --coder, each tab asks who is coding: two tabs at once code as two coders."""
+    with serving(project, "--transcript", TRANSCRIPT, log=tmp_path / "serve.log") as url:
+        ws_url = url.replace("http://", "ws://") + "ws"
+
+        async def both():
+            return await asyncio.gather(
+                code_as(ws_url, project, "ana"), code_as(ws_url, project, "bram")
+            )
+
+        ana, bram = asyncio.run(both())
+    assert "each browser tab asks who is coding" in (tmp_path / "serve.log").read_text()
+    assert [c.coder for c in ana] == ["ana"] and [c.coder for c in bram] == ["bram"]
+    assert ana[0].code == bram[0].code == "cog.basic.language"
+    with Project.open(project) as p:
+        assert {"ana", "bram"} <= set(p.coders())
 
 
 def test_serve_reports_user_errors(tmp_path):

@@ -208,3 +208,18 @@ def test_a_segment_is_read_with_the_same_speakers_neighbours(mini_project, tmp_p
     question = t.text.rindex("Dat lukt me gewoon niet?")
     alone = mini_project.suggest(t, question, question + len("Dat lukt me gewoon niet?"))
     assert "barrier.language" not in {s.code for s in alone}  # another speaker's turn
+
+
+def test_a_large_project_is_fitted_on_a_weighted_sample():
+    from codebook.suggest.data import TrainingData, sample
+
+    labels = [{"common"} for _ in range(900)] + [{"rare"} for _ in range(20)]
+    data = TrainingData([f"tekst {i}" for i in range(920)], labels, [("nee", "common")])
+    assert sample(data, limit=1000) == (data, [1.0] * 920)  # small enough: all of it
+    small, weights = sample(data, limit=320, rare=50)
+    assert len(small) == 320 and small.rejected == data.rejected
+    assert sum(codes == {"rare"} for codes in small.labels) == 20  # a rare code keeps them all
+    kept = {w for w, codes in zip(weights, small.labels, strict=True) if codes == {"rare"}}
+    assert kept == {1.0}
+    assert sum(weights) == pytest.approx(920)  # the sample stands for every example
+    assert sample(data, limit=320, rare=50) == (small, weights)  # the same sample every time

@@ -14,6 +14,7 @@ from codebook import Project
 from codebook.tui.app import CodebookApp
 from codebook.tui.screens.codebook_screen import CodebookScreen
 from codebook.tui.screens.coding import CodingScreen
+from codebook.tui.screens.dialogs import SignIn
 from codebook.tui.screens.project_screen import ProjectScreen
 from codebook.tui.screens.review import ReviewScreen
 from codebook.tui.widgets.suggestions import SuggestionList
@@ -385,8 +386,34 @@ def test_cli_code_refuses_unknown_transcript(project_dir):
     assert "Traceback" not in proc.stderr
 
 
-def test_cli_code_needs_a_coder(project_dir):
-    env = {"USER": "", "CODEBOOK_CODER": ""}
-    proc = run("-p", str(project_dir), "code", env=env, check=False)
-    assert proc.returncode == 1
-    assert "a coder name is needed" in proc.stderr and "Traceback" not in proc.stderr
+async def test_without_a_coder_name_the_app_asks_who_is_coding(project, project_dir):
+    app = CodebookApp(project)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SignIn)
+        known = app.screen.query_one("#known-coders")
+        listed = [known.get_option_at_index(k).id for k in range(known.option_count)]
+        assert listed == ["coder_a", "coder_b"]
+        await pilot.press("enter")  # an empty name is not a coder
+        await pilot.pause()
+        assert isinstance(app.screen, SignIn) and app.coder is None
+        await pilot.press(*"  new  coder ", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen) and app.coder == "new coder"
+        await open_amina(pilot)
+        await pilot.press("T")
+    assert [c.coder for c in on_disk(project_dir, transcript=AMINA, coder="new coder")] == [
+        "new coder"
+    ]
+
+
+async def test_sign_in_as_a_coder_of_the_project(project):
+    app = CodebookApp(project, None, AMINA)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", "down", "enter")  # to the list, the second coder
+        await pilot.pause()
+        assert app.coder == "coder_b"
+        assert isinstance(app.screen, CodingScreen)  # straight to the transcript asked for
+        view = app.screen.query_one(TranscriptView)
+        assert {c.coder for c in view.codings.values()} == {"coder_b"}

@@ -255,3 +255,131 @@ def test_remove_code_hands_on_the_comments_around_it(project):
     text = path.read_text(encoding="utf-8")
     assert comment_lines(text) == comment_lines(original)
     assert "- id: bridge" not in text
+
+
+def stored(project_dir, coder: str) -> set[tuple[int, int, str]]:
+    with Project.open(project_dir) as p:
+        return {(c.start, c.end, c.code) for c in p.codings(AMINA, coder)}
+
+
+async def pick(pilot, coder: str) -> None:
+    """In the open CoderPicker, choose `coder` by moving down the list to it."""
+    await pilot.pause()
+    picker = pilot.app.screen
+    assert isinstance(picker, CoderPicker)
+    options = picker.query_one("#coder-list")
+    ids = [options.get_option_at_index(k).id for k in range(options.option_count)]
+    await pilot.press(*["down"] * ids.index(coder), "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CodingScreen)
+
+
+async def test_show_another_coders_codes_read_only(project, project_dir):
+    before = {coder: stored(project_dir, coder) for coder in ("coder_a", "coder_b")}
+    app = CodebookApp(project, "coder_a", AMINA)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(TranscriptView)
+        await pilot.press("i")
+        await pilot.pause()
+        options = app.screen.query_one("#coder-list")
+        assert "coder_a (you)" in str(options.get_option_at_index(0).prompt)  # you come first
+        await pick(pilot, "coder_b")
+        shown = {(c.start, c.end, c.code) for c in view.codings.values()}
+        assert shown == before["coder_b"] != before["coder_a"]
+        status = str(app.screen.query_one("#status").render())
+        assert "viewing coder_b" in status and "read-only" in status
+        # coding keys change nothing: coder_b's codes are coder_b's
+        i = next(k for k in range(len(view.segments)) if view.is_coded(k))
+        view.move_to(i)
+        await pilot.press("T", "x", "a", "r")
+        await pilot.pause()
+        assert any("read-only" in n.message for n in app._notifications)
+        assert {c: stored(project_dir, c) for c in before} == before
+        # back to coder_a's own codes, where the hotkey codes again
+        await pilot.press("i")
+        await pick(pilot, "coder_a")
+        assert {(c.start, c.end, c.code) for c in view.codings.values()} == before["coder_a"]
+        assert "read-only" not in str(app.screen.query_one("#status").render())
+        view.move_to(0)
+        await pilot.press("T")
+        assert len(stored(project_dir, "coder_a")) == len(before["coder_a"]) + 1
+
+
+async def test_compare_two_coders_when_neither_is_the_session_coder(project, project_dir):
+    expected = project.agreement(["coder_a", "coder_b"]).disagreements
+    expected = set(expected[expected["transcript"] == AMINA]["start"])
+    app = CodebookApp(project, "lead_researcher", AMINA)  # has coded nothing here
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(TranscriptView)
+        assert view.codings == {}
+        await pilot.press("i")
+        await pick(pilot, "coder_a")
+        await pilot.press("d")
+        await pilot.pause()
+        listed = app.screen.query_one("#coder-list")
+        assert [listed.get_option_at_index(k).id for k in range(listed.option_count)] == ["coder_b"]
+        await pick(pilot, "coder_b")
+        assert view.other == "coder_b"
+        assert {view.segments[i].start for i in view.disputed} == expected
+        await pilot.press("home", "right_square_bracket")
+        assert view.cursor in view.disputed
+        status = str(app.screen.query_one("#status").render())
+        assert "viewing coder_a" in status and "coder_b" in status
+        # picking the right column's coder for the left stops comparing
+        await pilot.press("i")
+        await pick(pilot, "coder_b")
+        assert view.other is None and view.disputed == set()
+        assert {(c.start, c.end, c.code) for c in view.codings.values()} == stored(
+            project_dir, "coder_b"
+        )
+
+
+async def test_undo_updates_your_codes_in_the_right_column(project, project_dir):
+    app = CodebookApp(project, "coder_a", AMINA)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(TranscriptView)
+        view.move_to(0)
+        await pilot.press("T")  # coder_a codes segment 0
+        coded = stored(project_dir, "coder_a")
+        await pilot.press("i")
+        await pick(pilot, "coder_b")
+        await pilot.press("d")
+        await pick(pilot, "coder_a")  # coder_b left (read-only), coder_a right
+        theirs = {(c.start, c.end, c.code) for c in view.other_codings.values()}
+        assert theirs == coded
+        await pilot.press("u")  # undoes coder_a's coding: the right column follows
+        await pilot.pause()
+        theirs = {(c.start, c.end, c.code) for c in view.other_codings.values()}
+        assert (
+            theirs
+            == stored(project_dir, "coder_a")
+            == coded - {(view.segments[0].start, view.segments[0].end, "cog.basic.language")}
+        )
+
+
+async def test_codings_from_another_session_appear(project, project_dir):
+    """Another coder codes meanwhile (a shared database, another tab): the screen follows."""
+    app = CodebookApp(project, "coder_a", AMINA)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = await compare_amina(pilot)
+        screen = app.screen
+        assert screen.poll_store() is False  # nothing changed yet
+        seg = view.segments[0]
+        with Project.open(project_dir) as other:  # coder_b, in another process's connection
+            t = other.transcript(AMINA)
+            cid = other.add_coding(t, seg.start, seg.end, "sit.network", "coder_b")
+        assert cid not in view.other_codings
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert cid in view.other_codings and 0 in view.disputed
+        assert "another session" in str(screen.query_one("#status").render())
+        with Project.open(project_dir) as other:
+            other.remove_coding(cid)
+        assert screen.poll_store() is True  # what the timer calls every few seconds
+        assert cid not in view.other_codings
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert any("Up to date" in n.message for n in app._notifications)

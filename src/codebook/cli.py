@@ -387,7 +387,8 @@ def code(
         str | None, typer.Argument(help="Transcript to open (default: the transcript list)")
     ] = None,
     coder: Annotated[
-        str | None, typer.Option(help="Your coder name (default: CODEBOOK_CODER or USER)")
+        str | None,
+        typer.Option(help="Your coder name (default: CODEBOOK_CODER, USER, or the app asks)"),
     ] = None,
 ) -> None:
     """Open the coding workbench (the terminal UI)."""
@@ -396,17 +397,10 @@ def code(
     from codebook.tui.app import CodebookApp
 
     coder = (coder or os.environ.get("CODEBOOK_CODER") or os.environ.get("USER") or "").strip()
-    if not coder and sys.stdin.isatty():
-        try:
-            coder = input("Coder name: ").strip()
-        except EOFError:
-            coder = ""
-    if not coder:
-        raise CodebookError("a coder name is needed (--coder NAME or CODEBOOK_CODER)")
     with _open() as project:
         if transcript is not None:
             project.transcript(transcript)  # a clear error before the screen takes over
-        CodebookApp(project, coder, transcript).run()
+        CodebookApp(project, coder or None, transcript).run()
 
 
 @app.command()
@@ -414,25 +408,22 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
     coder: Annotated[
-        str | None, typer.Option(help="Coder in the browser (default: CODEBOOK_CODER or USER)")
+        str | None, typer.Option(help="Code as this coder in every tab (default: each tab asks)")
     ] = None,
     transcript: Annotated[
         str | None, typer.Option(help="Transcript to open (default: the transcript list)")
     ] = None,
 ) -> None:
-    """Serve the coding workbench to a web browser (one session per browser tab)."""
-    import os
-
+    """Serve the coding workbench to web browsers (one session, and coder, per browser tab)."""
     from codebook.tui.serve import serve as serve_app
 
-    coder = (coder or os.environ.get("CODEBOOK_CODER") or os.environ.get("USER") or "").strip()
-    if not coder:
-        raise CodebookError("a coder name is needed (--coder NAME or CODEBOOK_CODER)")
+    coder = (coder or "").strip() or None
     with _open() as project:  # a clear error now, not in every browser tab
         if transcript is not None:
             project.transcript(transcript)
         root = project.root
-    typer.echo(f"codebook: serving {root.resolve()} as coder {coder} on http://{host}:{port}")
+    who = f"as coder {coder}" if coder else "(each browser tab asks who is coding)"
+    typer.echo(f"codebook: serving {root.resolve()} {who} on http://{host}:{port}")
     serve_app(root, coder, host, port, transcript)
 
 

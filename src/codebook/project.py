@@ -277,6 +277,10 @@ class Project:
             target.write_bytes(one.original)
 
     # -- codings ------------------------------------------------------------------------------
+    def coders(self) -> list[str]:
+        """Everyone who has coded or written a memo in this project, by name."""
+        return self.store.coders()
+
     def codings(self, transcript: str | None = None, coder: str | None = None) -> list[Coding]:
         tid = self.store.transcript(transcript).id if transcript else None
         return self.store.codings(tid, coder)
@@ -484,16 +488,13 @@ class Project:
 
     def overview(self, coder: str) -> pd.DataFrame:
         """One row per transcript: attributes, words, segments, % coded by `coder`, coders."""
-        f = self.frames()
-        seg, coded = f["segments"], f["coded"]
-        words = {t.name: len(t.text.split()) for t in self.store.transcripts()}
-        out = seg.groupby("transcript", sort=True).agg(segments=("segment_id", "size"))
-        mine = coded[coded["coder"] == coder].groupby("transcript")["segment_id"].nunique()
-        out["coded_pct"] = (100 * mine.reindex(out.index).fillna(0) / out["segments"]).round(0)
-        coders = coded.groupby("transcript")["coder"].agg(lambda s: ", ".join(sorted(set(s))))
-        out["coders"] = coders.reindex(out.index).fillna("")
+        transcripts = self.store.transcripts()
+        words = {t.name: len(t.text.split()) for t in transcripts}
+        out = _frames.overview_counts(self.store.engine, coder).set_index("transcript")
+        out = out.sort_index()
+        out["coded_pct"] = (100 * out.pop("coded") / out["segments"]).round(0)
         out["words"] = [words.get(n, 0) for n in out.index]
-        attrs = _frames.attributes_frame(self.store.transcripts()).set_index("transcript")
+        attrs = _frames.attributes_frame(transcripts).set_index("transcript")
         out = out.join(attrs, how="left").reset_index()
         for col in ("stakeholder_group", "domain"):
             if col not in out:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+from collections import Counter
 from dataclasses import dataclass, field
 
 from codebook.model import Codebook
@@ -30,6 +32,38 @@ class TrainingData:
             h.update(part.encode())
             h.update(b"\0")
         return h.hexdigest()
+
+
+MAX_EXAMPLES = 6_000  # coded spans a model is fitted on; beyond that, a weighted sample
+RARE = 200  # every example of a code with fewer examples than this is kept
+SEED = 13
+
+
+def sample(
+    data: TrainingData, limit: int = MAX_EXAMPLES, rare: int = RARE
+) -> tuple[TrainingData, list[float]]:
+    """At most about `limit` coded examples, and the weight each one stands for.
+
+    Fitting time grows faster than the examples (45 s CPU for 30,000 coded spans, 3 s for
+    5,000), while suggestions gain little from the extra examples. Examples of codes with fewer
+    than `rare` examples are all kept (weight 1); the others are drawn uniformly with a fixed
+    seed and weighted by the inverse of their chance to be drawn (Horvitz-Thompson), so the fit
+    and its calibration estimate those on all the data instead of drifting to the rare codes.
+    Rejections are all kept.
+    """
+    n = len(data)
+    if n <= limit:
+        return data, [1.0] * n
+    counts = Counter(c for labels in data.labels for c in labels)
+    kept = {i for i, labels in enumerate(data.labels) if any(counts[c] < rare for c in labels)}
+    rest = [i for i in range(n) if i not in kept]
+    drawn = random.Random(SEED).sample(rest, min(max(limit - len(kept), 0), len(rest)))
+    weight = len(rest) / len(drawn) if drawn else 1.0
+    chosen = sorted(kept.union(drawn))
+    out = TrainingData(
+        [data.texts[i] for i in chosen], [data.labels[i] for i in chosen], list(data.rejected)
+    )
+    return out, [1.0 if i in kept else weight for i in chosen]
 
 
 def codebook_digest(codebook: Codebook) -> str:

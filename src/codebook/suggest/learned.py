@@ -53,8 +53,10 @@ class LearnedModel:
         texts: list[str],
         labels: list[set[str]],
         rejected: list[tuple[str, str]] = (),
+        weights: list[float] | None = None,
     ) -> LearnedModel:
-        """`labels[i]` are the codes of example i; `rejected` is (lemma string, code) pairs."""
+        """`labels[i]` are the codes of example i; `rejected` is (lemma string, code) pairs;
+        `weights[i]` is how many examples example i stands for (1 each without a sample)."""
         index = {c: i for i, c in enumerate(self.codes)}
         y = np.zeros((len(labels), len(self.codes)), dtype=bool)
         for i, codes in enumerate(labels):
@@ -74,17 +76,18 @@ class LearnedModel:
         n = len(lemma_strings)
         x_coded, x_rej = x[:n], x[n:]
         rej_code = np.array([c for _, c in rejected], dtype=int)
-        self.positives = y.sum(axis=0)
+        w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+        self.positives = np.rint(w @ y).astype(int)  # what the blend trusts: all the examples
         self.train_x, self.train_text, self.train_y = x_coded, list(texts), y
         fits: dict[int, tuple] = {}
         for c in range(len(self.codes)):
-            pos = int(self.positives[c])
+            pos = int(y[:, c].sum())
             if pos == 0 or pos == n:
                 continue
             mine = np.flatnonzero(rej_code == c)
             xc = sparse.vstack([x_coded, x_rej[mine]], format="csr") if len(mine) else x_coded
             yc = np.concatenate([y[:, c], np.zeros(len(mine), dtype=bool)])
-            wc = np.concatenate([np.ones(n), np.full(len(mine), REJECTION_WEIGHT)])
+            wc = np.concatenate([w, np.full(len(mine), REJECTION_WEIGHT)])
             fits[c] = self._fit_one(xc, yc, wc, pos)
         k = len(self.codes)
         self.fitted = np.array([c in fits for c in range(k)], dtype=bool)

@@ -16,7 +16,7 @@ import numpy as np
 
 from codebook.model import Codebook
 from codebook.nlp import docs, lemma_string
-from codebook.suggest.data import TrainingData, codebook_digest
+from codebook.suggest.data import TrainingData, codebook_digest, sample
 from codebook.suggest.learned import LearnedModel
 from codebook.suggest.prior import CodebookPrior
 from codebook.suggest.types import Suggestion
@@ -87,6 +87,7 @@ class Suggester:
     def _fit_model(self, data: TrainingData) -> LearnedModel | None:
         if not len(data):
             return None
+        data, weights = sample(data)  # a large project is fitted on a weighted sample
         return LearnedModel(self.ids, self.char_ngrams).fit(
             self._lemma_strings(data.texts),
             data.texts,
@@ -98,6 +99,7 @@ class Suggester:
                     strict=True,
                 )
             ),
+            weights,
         )
 
     def _lemma_strings(self, texts: list[str]) -> list[str]:

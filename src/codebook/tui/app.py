@@ -1,11 +1,13 @@
 """The codebook workbench: a Textual app over one `Project`, for one coder.
 
+Without a coder name the app asks first (`SignIn`), so one `codebook serve` serves a team.
 The app owns what spans screens: the session's undo history, the code hotkeys (checked against
 every TUI key at startup) and the background retraining of the suggester.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from functools import partial
 
@@ -32,7 +34,9 @@ class CodebookApp(App):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, project: Project, coder: str, transcript: str | None = None) -> None:
+    def __init__(
+        self, project: Project, coder: str | None = None, transcript: str | None = None
+    ) -> None:
         super().__init__()
         self.project = project
         self.coder = coder
@@ -44,10 +48,26 @@ class CodebookApp(App):
         self._retrain_timer = None
 
     def on_mount(self) -> None:
+        from codebook.tui.screens.dialogs import SignIn
+
+        # The libraries and the project make ~200,000 long-lived objects; without this, each
+        # full garbage collection walks them all and stalls a key for a tenth of a second.
+        gc.freeze()
+        self.check_hotkeys()
+        if self.coder:
+            self._start()
+        else:
+            self.push_screen(SignIn(self.project.root.name, self.project.coders()), self._signed_in)
+
+    def _signed_in(self, coder: str) -> None:
+        self.coder = coder
+        self.notify(f"Coding as {coder}", timeout=3)
+        self._start()
+
+    def _start(self) -> None:
         from codebook.tui.screens.coding import CodingScreen
         from codebook.tui.screens.project_screen import ProjectScreen
 
-        self.check_hotkeys()
         self.push_screen(ProjectScreen())
         if self.start_transcript:
             self.push_screen(CodingScreen(self.project.transcript(self.start_transcript)))

@@ -2,6 +2,10 @@
 
 Every action goes through the app's `History` (which writes through `Project`) before the next
 key is handled; suggestions and retraining run in worker threads so keys never wait for them.
+The left column shows one coder's codes (the session coder's unless `i` picks another, which is
+read-only: nobody codes on another's behalf); `d` adds a second coder in a column beside it.
+Other coders may code the same project at once (a shared PostgreSQL database, `codebook serve`):
+the screen looks for their changes every few seconds, and `ctrl+l` looks at once.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from codebook.tui.widgets.code_tree import CodeTree
 from codebook.tui.widgets.suggestions import SuggestionList
 from codebook.tui.widgets.transcript_view import TranscriptView
 
+POLL_EVERY = 5.0  # seconds between looks for codings made by other sessions
+
 
 class CodingScreen(Screen):
     BINDINGS = [
@@ -57,6 +63,8 @@ class CodingScreen(Screen):
         Binding("v", "review", "Review", show=False),
         Binding("o", "transcripts", "Transcripts", show=False),
         Binding("d", "compare", "Compare coders", show=False),
+        Binding("i", "show_coder", "Whose codes", show=False),
+        Binding("ctrl+l", "refresh_codings", "Refresh", show=False),
         Binding("right_square_bracket", "next_disagreement(1)", "Next diff", key_display="]"),
         Binding("left_square_bracket", "next_disagreement(-1)", "Prev diff", key_display="["),
     ]
@@ -71,6 +79,11 @@ class CodingScreen(Screen):
         self._asking = False
         self._shown = False
         self._wanted: tuple[int, int] | None = None
+        self.shown: str | None = None  # the coder whose codes the left column shows
+
+    @property
+    def read_only(self) -> bool:
+        return self.shown != self.coder
 
     # -- setup --------------------------------------------------------------------------------
     @property
@@ -96,7 +109,8 @@ class CodingScreen(Screen):
 
     def on_mount(self) -> None:
         view = self.view
-        view.set_codings(self.project.codings_of(self.transcript, self.coder))
+        self.shown = self.coder
+        view.set_codings(self.project.codings_of(self.transcript, self.shown))
         self._load_memos()
         if self.at is not None:
             view.select(*self.at)
@@ -104,6 +118,7 @@ class CodingScreen(Screen):
         view.focus()
         self._after_change()
         self._queue_suggest()
+        self.set_interval(POLL_EVERY, self.poll_store)
 
     def on_screen_resume(self) -> None:
         if self._shown and self.view.segments:
@@ -115,10 +130,30 @@ class CodingScreen(Screen):
         tree = self.query_one(CodeTree)
         tree.codebook = self.project.codebook
         tree.rebuild()
-        self.view.set_codings(self.project.codings_of(self.transcript, self.coder))
-        self._reload_other()
         self._load_memos()
+        self.refresh_codings()
+
+    def refresh_codings(self) -> None:
+        """Both columns from the store: other sessions may have coded meanwhile."""
+        self.view.set_codings(self.project.codings_of(self.transcript, self.shown))
+        self._reload_other()
         self._after_change()
+
+    def poll_store(self) -> bool:
+        """Refresh when the store holds other codings of the coders shown than the screen does."""
+        view = self.view
+        shown = {self.shown, view.other}
+        stored = {c.id for c in self.project.codings_of(self.transcript) if c.coder in shown}
+        if stored == set(view.codings) | set(view.other_codings):
+            return False
+        self.refresh_codings()
+        self.last = "updated: codings changed in another session"
+        self._status()
+        return True
+
+    def action_refresh_codings(self) -> None:
+        if not self.poll_store():
+            self.notify("Up to date with the store")
 
     def _reload_other(self) -> None:
         other = self.view.other
@@ -158,8 +193,11 @@ class CodingScreen(Screen):
                 f"{mark} right column: {escape(view.other)} {escape(f'[{theirs}]')} · "
                 f"{len(view.disputed)} differ [dim]· ] / \\[ next / prev · d stops[/]"
             )
+        who = f"[b]{escape(self.coder)}[/]"
+        if self.read_only:
+            who += f" viewing [b]{escape(self.shown)}[/] [reverse] read-only [/] (i: yours)"
         self.query_one("#status", Static).update(
-            f"[b]{self.coder}[/] · {self.transcript.name} · {done}/{total} coded ({pct}%) · "
+            f"{who} · {self.transcript.name} · {done}/{total} coded ({pct}%) · "
             f"{here} · last: {self.last}\n{hint}",
             layout=False,  # fixed height: no need to lay the whole screen out again per key
         )
@@ -218,12 +256,14 @@ class CodingScreen(Screen):
         if change.memos:
             self._load_memos()
         if change.recoded:
-            view.set_codings(self.project.codings_of(self.transcript, self.coder))
+            view.set_codings(self.project.codings_of(self.transcript, self.shown))
             self._reload_other()  # a merge recodes every coder's codings
+        elif view.other == self.coder and (change.added or change.removed):
+            self._reload_other()  # undo / redo while this coder's codes are the right column
         for cid in change.removed:
             view.remove_coding(cid)
         for c in change.added:
-            if c.transcript_id == self.transcript.id and c.coder == self.coder:
+            if c.transcript_id == self.transcript.id and c.coder == self.shown:
                 view.add_coding(c)
         self._after_change()
         self._queue_suggest()
@@ -243,8 +283,19 @@ class CodingScreen(Screen):
             if c.start == start and c.end == end and (code is None or c.code == code)
         ]
 
+    def _refuse_read_only(self) -> bool:
+        """True (and say so) when the left column is another coder's: their codes are theirs."""
+        if self.read_only:
+            self.notify(
+                f"These are {self.shown}'s codes, read-only: press i and pick {self.coder} to code",
+                severity="warning",
+            )
+        return self.read_only
+
     def toggle_code(self, code_id: str, origin: str = "manual") -> None:
         """Apply a code to the selection, or remove it when the selection has it already."""
+        if self._refuse_read_only():
+            return
         code = self.project.codebook.codes[code_id]
         if not code.codable:
             self.notify(f"'{code.name()}' is a grouping, not a code", severity="warning")
@@ -259,6 +310,8 @@ class CodingScreen(Screen):
         )
 
     def action_uncode(self) -> None:
+        if self._refuse_read_only():
+            return
         view = self.view
         mine = self._mine_on_selection() or view.codings_at(view.cursor)
         if not mine:
@@ -283,20 +336,44 @@ class CodingScreen(Screen):
             return self.is_mounted and self.view.other is not None
         return True
 
+    def _coder_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for c in self.project.codings_of(self.transcript):
+            counts[c.coder] = counts.get(c.coder, 0) + 1
+        return counts
+
+    def action_show_coder(self) -> None:
+        """Pick whose codes the left column shows: yours to code, anyone else's to read."""
+        counts = {self.coder: 0} | self._coder_counts()
+        if len(counts) == 1:
+            self.notify(f"Nobody else has coded {self.transcript.name}")
+            return
+        title = "Show the codes of… (yours to code, others' to read; escape cancels)"
+        self.app.push_screen(CoderPicker(title, counts, you=self.coder), self.show_coder)
+
+    def show_coder(self, coder: str | None) -> None:
+        if coder is None or coder == self.shown:
+            return
+        self.shown = coder
+        view = self.view
+        if view.other == coder:
+            self.compare_with(None)
+        view.set_codings(self.project.codings_of(self.transcript, coder))
+        self.last = "your codes" if coder == self.coder else f"{coder}'s codes (read-only)"
+        self._after_change()
+        self._queue_suggest()
+
     def action_compare(self) -> None:
-        """Toggle compare mode: pick the other coder, or go back to this coder's codes alone."""
+        """Toggle compare mode: pick the other coder, or go back to one coder's codes alone."""
         if self.view.other is not None:
             self.compare_with(None)
             return
-        counts: dict[str, int] = {}
-        for c in self.project.codings_of(self.transcript):
-            if c.coder != self.coder:
-                counts[c.coder] = counts.get(c.coder, 0) + 1
+        counts = {k: n for k, n in self._coder_counts().items() if k != self.shown}
         if not counts:
             self.notify(f"No other coder has coded {self.transcript.name}", severity="warning")
             return
-        title = f"Compare {self.coder}'s codes with… (escape cancels)"
-        self.app.push_screen(CoderPicker(title, counts), self.compare_with)
+        title = f"Compare {self.shown}'s codes with… (escape cancels)"
+        self.app.push_screen(CoderPicker(title, counts, you=self.coder), self.compare_with)
 
     def compare_with(self, other: str | None) -> None:
         view = self.view
@@ -362,7 +439,7 @@ class CodingScreen(Screen):
             if any(c.code == code for c in view.codings_at(i)):
                 view.move_to(i)
                 return True
-        self.notify(f"No segment coded with {code} by {self.coder}", severity="warning")
+        self.notify(f"No segment coded with {code} by {self.shown}", severity="warning")
         return False
 
     def action_search(self) -> None:
@@ -388,7 +465,7 @@ class CodingScreen(Screen):
         start, end = view.sel
         quote = " ".join(view.text[start:end].split())
         targets = [("selection", f"the selection: “{quote[:40]}…”")]
-        mine = view.codings_at(view.cursor)
+        mine = [] if self.read_only else view.codings_at(view.cursor)
         for c in mine:
             targets.append((f"coding:{c.id}", f"the coding {c.code} [{c.start}-{c.end})"))
         targets.append(("transcript", f"the transcript {self.transcript.name}"))
@@ -408,6 +485,8 @@ class CodingScreen(Screen):
         self.app.push_screen(MemoDialog(targets), save)
 
     def action_new_code(self) -> None:
+        if self._refuse_read_only():
+            return
         view = self.view
         start, end = view.sel
         tree = self.query_one(CodeTree)
@@ -500,6 +579,8 @@ class CodingScreen(Screen):
             self.notify(f"{event.worker.group} failed: {error}", severity="error")
 
     def action_accept(self) -> None:
+        if self._refuse_read_only():
+            return
         s = self.query_one(SuggestionList).current
         if s is None:
             self.notify("No suggestion to accept", severity="warning")
@@ -514,6 +595,8 @@ class CodingScreen(Screen):
         )
 
     def action_reject(self) -> None:
+        if self._refuse_read_only():
+            return
         s = self.query_one(SuggestionList).current
         if s is None:
             self.notify("No suggestion to reject", severity="warning")

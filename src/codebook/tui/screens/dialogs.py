@@ -1,4 +1,4 @@
-"""Small modal dialogs: search, pick a code, write a memo, add a code."""
+"""Small modal dialogs: search, pick a code or a coder, write a memo, add a code; sign in."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet, Select, TextArea
 from textual.widgets.option_list import Option
 
@@ -88,22 +88,29 @@ class CodePicker(ModalScreen[str | None]):
 
 
 class CoderPicker(ModalScreen[str | None]):
-    """Choose the coder to compare with; coders with most codings on the transcript first."""
+    """Choose a coder: you first, then those with most codings on the transcript."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, title: str, counts: dict[str, int]) -> None:
+    def __init__(self, title: str, counts: dict[str, int], you: str | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.counts = counts
+        self.you = you
 
     def compose(self) -> ComposeResult:
+        def label(coder: str, n: int) -> str:
+            me = " (you)" if coder == self.you else ""
+            return f"{coder}{me}: {n} coding{'s' * (n != 1)} here"
+
         with Vertical(classes="dialog"):
             yield Label(self.title_text)
             yield OptionList(
                 *(
-                    Option(f"{coder} ({n} coding{'s' * (n != 1)} here)", id=coder)
-                    for coder, n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                    Option(label(coder, n), id=coder)
+                    for coder, n in sorted(
+                        self.counts.items(), key=lambda kv: (kv[0] != self.you, -kv[1], kv[0])
+                    )
                 ),
                 id="coder-list",
             )
@@ -114,6 +121,44 @@ class CoderPicker(ModalScreen[str | None]):
         options.focus()
 
     @on(OptionList.OptionSelected, "#coder-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class SignIn(Screen[str]):
+    """Who is coding: pick a coder of the project or type a new name.
+
+    Shown when no coder was named, which is how every tab of `codebook serve` starts: one
+    server, each browser tab its own coder.
+    """
+
+    def __init__(self, project_name: str, coders: list[str]) -> None:
+        super().__init__()
+        self.project_name = project_name
+        self.coders = coders
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="sign-in"):
+            yield Label(f"[b]{self.project_name}[/]: who is coding?")
+            yield Input(placeholder="your coder name, then Enter", id="coder-name")
+            if self.coders:
+                yield Label("or pick a coder of this project (tab, then ↓ and Enter):")
+                yield OptionList(*(Option(c, id=c) for c in self.coders), id="known-coders")
+
+    def on_mount(self) -> None:
+        self.query_one("#coder-name").focus()
+
+    @on(Input.Submitted, "#coder-name")
+    def _typed(self, event: Input.Submitted) -> None:
+        name = " ".join(event.value.split())
+        if not name:
+            self.notify("Type a coder name, or pick one from the list", severity="warning")
+        elif len(name) > 64:
+            self.notify("A coder name has at most 64 characters", severity="warning")
+        else:
+            self.dismiss(name)
+
+    @on(OptionList.OptionSelected, "#known-coders")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
