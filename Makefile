@@ -54,7 +54,7 @@ chromium:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
-# Every benchmark, one table (about 15 minutes; progress on stderr).
+# Every benchmark, one table (about 3 minutes; progress on stderr).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 

@@ -397,13 +397,15 @@ async def test_without_a_coder_name_the_app_asks_who_is_coding(project, project_
         await pilot.press("enter")  # an empty name is not a coder
         await pilot.pause()
         assert isinstance(app.screen, SignIn) and app.coder is None
-        await pilot.press(*"  new  coder ", "enter")
+        await pilot.press(*"  new  [team] coder ", "enter")  # brackets are not markup here
         await pilot.pause()
-        assert isinstance(app.screen, ProjectScreen) and app.coder == "new coder"
+        assert isinstance(app.screen, ProjectScreen) and app.coder == "new [team] coder"
+        assert "new [team] coder" in str(app.screen.query_one("#project-title").render())
         await open_amina(pilot)
         await pilot.press("T")
-    assert [c.coder for c in on_disk(project_dir, transcript=AMINA, coder="new coder")] == [
-        "new coder"
+        assert "new [team] coder" in str(app.screen.query_one("#status").render())
+    assert [c.code for c in on_disk(project_dir, transcript=AMINA, coder="new [team] coder")] == [
+        "cog.basic.language"
     ]
 
 
@@ -417,3 +419,32 @@ async def test_sign_in_as_a_coder_of_the_project(project):
         assert isinstance(app.screen, CodingScreen)  # straight to the transcript asked for
         view = app.screen.query_one(TranscriptView)
         assert {c.coder for c in view.codings.values()} == {"coder_b"}
+
+
+async def test_garbage_is_collected_at_rest_not_in_the_middle_of_a_key(project):
+    import gc
+    import time
+    import weakref
+
+    from codebook.tui.app import REST
+
+    class Cycle:
+        def __init__(self):
+            self.me = self
+
+    app = CodebookApp(project, CODER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not gc.isenabled() and gc.get_freeze_count() > 0
+        gc.collect(0)  # start from no young objects, far from the 50,000 of a young collection
+        garbage = Cycle()
+        ref = weakref.ref(garbage)
+        del garbage
+        alive = [{} for _ in range(2_000)]  # enough new objects to be worth a collection
+        await pilot.press("j")  # input: no full collection now
+        app._collect()
+        assert ref() is not None
+        app._last_input = time.monotonic() - REST  # input has rested
+        app._collect()
+        assert ref() is None and alive
+    assert gc.isenabled()  # the interpreter goes on as before after the app

@@ -8,9 +8,11 @@ every TUI key at startup) and the background retraining of the suggester.
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -22,6 +24,7 @@ from codebook.tui.history import AddCode, History
 from codebook.tui.hotkeys import bound_keys, code_hotkeys
 
 RETRAIN_AFTER = 2.0  # seconds without a coding action before the suggester is refitted
+REST = 1.0  # seconds without input before garbage is collected
 
 
 class CodebookApp(App):
@@ -50,14 +53,42 @@ class CodebookApp(App):
     def on_mount(self) -> None:
         from codebook.tui.screens.dialogs import SignIn
 
-        # The libraries and the project make ~200,000 long-lived objects; without this, each
-        # full garbage collection walks them all and stalls a key for a tenth of a second.
-        gc.freeze()
+        self._collect_at_rest()
         self.check_hotkeys()
         if self.coder:
             self._start()
         else:
             self.push_screen(SignIn(self.project.root.name, self.project.coders()), self._signed_in)
+
+    def _collect_at_rest(self) -> None:
+        """Collect garbage while nobody waits, not in the middle of a key.
+
+        The libraries and a large project make a few hundred thousand long-lived objects, and
+        a screen of 1,000 transcripts leaves caches of cyclic garbage behind; Python's automatic
+        full collection then stalls whatever key it lands on for 0.1-0.3 s. So: the objects
+        alive at start are frozen (never scanned again), automatic collection is off, and a
+        timer collects fully once input has rested, or only the young objects when they pile
+        up during a long run of keys.
+        """
+        gc.freeze()
+        gc.disable()
+        self._last_input = time.monotonic()
+        self.set_interval(REST, self._collect)
+
+    def _collect(self) -> None:
+        pending = gc.get_count()[0]
+        if time.monotonic() - self._last_input >= REST and pending > 1_000:
+            gc.collect()
+        elif pending > 50_000:
+            gc.collect(0)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseUp):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        gc.enable()  # the interpreter may go on (tests, a notebook) after the app
 
     def _signed_in(self, coder: str) -> None:
         self.coder = coder

@@ -197,8 +197,8 @@ class CodingScreen(Screen):
         if self.read_only:
             who += f" viewing [b]{escape(self.shown)}[/] [reverse] read-only [/] (i: yours)"
         self.query_one("#status", Static).update(
-            f"{who} · {self.transcript.name} · {done}/{total} coded ({pct}%) · "
-            f"{here} · last: {self.last}\n{hint}",
+            f"{who} · {escape(self.transcript.name)} · {done}/{total} coded ({pct}%) · "
+            f"{escape(here)} · last: {escape(self.last)}\n{hint}",
             layout=False,  # fixed height: no need to lay the whole screen out again per key
         )
 

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet, Select, TextArea
 from textual.widgets.option_list import Option
@@ -139,7 +140,7 @@ class SignIn(Screen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="sign-in"):
-            yield Label(f"[b]{self.project_name}[/]: who is coding?")
+            yield Label(f"[b]{escape(self.project_name)}[/]: who is coding?")
             yield Input(placeholder="your coder name, then Enter", id="coder-name")
             if self.coders:
                 yield Label("or pick a coder of this project (tab, then ↓ and Enter):")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -68,7 +69,8 @@ class ProjectScreen(Screen):
         for row in self.frame.itertuples(index=False):
             values = row._asdict()
             values["coded_pct"] = f"{int(values['coded_pct'])}%"
-            self._cells[values["transcript"]] = tuple(str(values[k]) for k in COLUMNS)
+            # cells are markup: a "[" in a file name must stay a "["
+            self._cells[values["transcript"]] = tuple(escape(str(values[k])) for k in COLUMNS)
         self.fill({n for n, cells in self._cells.items() if old.get(n) != cells})
 
     def fill(self, changed: set[str] | None = None) -> None:
@@ -105,7 +107,7 @@ class ProjectScreen(Screen):
         arrow = "↓" if self.reverse else "↑"
         count = f"{len(frame)} of {len(self.frame)}" if self.needle else f"{len(frame)}"
         self.query_one("#project-title", Static).update(
-            f"[b]{self.app.project.root.name}[/] · coder [b]{self.app.coder}[/] · "
+            f"[b]{escape(self.app.project.root.name)}[/] · coder [b]{escape(self.app.coder)}[/] · "
             f"{count} transcripts · sorted by {COLUMNS[self.sort_by]} {arrow}"
         )
 
