@@ -8,7 +8,6 @@ merge brings in a copy of the project in which a third coder added as many codin
 
 from __future__ import annotations
 
-import argparse
 import csv
 import shutil
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import corpus  # noqa: E402
-from table import Row, clock, show  # noqa: E402
+from table import Row, clock, sized_main  # noqa: E402
 
 from codebook import Project  # noqa: E402
 
@@ -71,12 +70,7 @@ def run(transcripts: int = 200, words: int = 1000, codings: int = 20_000) -> lis
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--transcripts", type=int, default=200)
-    ap.add_argument("--words", type=int, default=1000)
-    ap.add_argument("--codings", type=int, default=20_000)
-    args = ap.parse_args()
-    show(run(args.transcripts, args.words, args.codings))
+    sized_main(run)
 
 
 if __name__ == "__main__":

@@ -7,14 +7,13 @@ The first call counts (a notebook's first cell); the best of three shows the war
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import corpus  # noqa: E402
-from table import Row, clock, note, show  # noqa: E402
+from table import Row, clock, note, sized_main  # noqa: E402
 
 from codebook import Project  # noqa: E402
 from codebook.analysis import cooccurrence, frequencies  # noqa: E402
@@ -61,12 +60,7 @@ def run(transcripts: int = 1000, words: int = 1000, codings: int = 50_000) -> li
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--transcripts", type=int, default=1000)
-    ap.add_argument("--words", type=int, default=1000)
-    ap.add_argument("--codings", type=int, default=50_000)
-    args = ap.parse_args()
-    show(run(args.transcripts, args.words, args.codings))
+    sized_main(run)
 
 
 if __name__ == "__main__":

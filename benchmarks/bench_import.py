@@ -5,14 +5,13 @@ python benchmarks/bench_import.py [--transcripts 200] [--words 1000]
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import generate  # noqa: E402
-from table import Row, clock, show  # noqa: E402
+from table import Row, clock, sized_main  # noqa: E402
 
 from codebook import Project  # noqa: E402
 from codebook.nlp import pipeline  # noqa: E402
@@ -47,11 +46,7 @@ def run(transcripts: int = 200, words: int = 1000) -> list[Row]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--transcripts", type=int, default=200)
-    ap.add_argument("--words", type=int, default=1000)
-    args = ap.parse_args()
-    show(run(args.transcripts, args.words))
+    sized_main(run)
 
 
 if __name__ == "__main__":

@@ -5,14 +5,13 @@ python benchmarks/bench_refi.py [--transcripts 200] [--words 1000] [--codings 20
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import corpus  # noqa: E402
-from table import Row, clock, show  # noqa: E402
+from table import Row, clock, sized_main  # noqa: E402
 
 from codebook import Project  # noqa: E402
 from codebook.nlp import pipeline  # noqa: E402
@@ -42,12 +41,7 @@ def run(transcripts: int = 200, words: int = 1000, codings: int = 20_000) -> lis
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--transcripts", type=int, default=200)
-    ap.add_argument("--words", type=int, default=1000)
-    ap.add_argument("--codings", type=int, default=20_000)
-    args = ap.parse_args()
-    show(run(args.transcripts, args.words, args.codings))
+    sized_main(run)
 
 
 if __name__ == "__main__":

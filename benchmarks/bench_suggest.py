@@ -14,7 +14,6 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # one core, before numpy is imported
 
-import argparse  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
@@ -24,7 +23,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 import corpus  # noqa: E402
-from table import Row, clock, note, show  # noqa: E402
+from table import Row, clock, note, sized_main  # noqa: E402
 
 from codebook import Project  # noqa: E402
 
@@ -105,13 +104,8 @@ def run(transcripts: int = 300, words: int = 1000, codings: int = 7500) -> list[
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--transcripts", type=int, default=300)
-    ap.add_argument("--words", type=int, default=1000)
-    ap.add_argument("--codings", type=int, default=7500)
-    args = ap.parse_args()
     pin_to_one_core()
-    show(run(args.transcripts, args.words, args.codings))
+    sized_main(run)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ put them all in one table: figure, target, measured, met."""
 
 from __future__ import annotations
 
+import argparse
+import inspect
 import sys
 import time
 from dataclasses import dataclass
@@ -43,3 +45,12 @@ def clock(fn):
     t0, c0 = time.perf_counter(), time.process_time()
     out = fn()
     return out, time.perf_counter() - t0, time.process_time() - c0
+
+
+def sized_main(run) -> None:
+    """Run a benchmark from the command line: each keyword of `run` (e.g. `transcripts`,
+    `words`, `codings`) becomes an option with the same default; prints its table."""
+    ap = argparse.ArgumentParser()
+    for name, p in inspect.signature(run).parameters.items():
+        ap.add_argument(f"--{name}", type=type(p.default), default=p.default)
+    show(run(**vars(ap.parse_args())))

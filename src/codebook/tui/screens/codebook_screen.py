@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Markdown, Tree
+from textual.widgets import Footer, Markdown, Tree
 
 from codebook.model import Code, CodebookError
 from codebook.tui.history import Action, Change
 from codebook.tui.screens.dialogs import AddCodeDialog
-from codebook.tui.widgets.code_tree import CodeTree
+from codebook.tui.widgets.code_tree import CodeFinder, CodeTree
 
 
 def describe(code: Code, count: int = 0) -> str:
@@ -55,8 +55,7 @@ class CodebookScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="codebook-main"):
             with Vertical(id="codebook-side"):
-                yield Input(placeholder="f: filter codes", id="code-filter")
-                yield CodeTree(self.app.project.codebook, id="codes")
+                yield CodeFinder(self.app.project.codebook)
             with VerticalScroll(id="code-detail-box"):
                 yield Markdown(id="code-detail")
         yield Footer()
@@ -80,14 +79,6 @@ class CodebookScreen(Screen):
     @on(Tree.NodeHighlighted, "#codes")
     def _highlighted(self, event: Tree.NodeHighlighted) -> None:
         self.show(event.node.data)
-
-    @on(Input.Changed, "#code-filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self.query_one(CodeTree).set_filter(event.value)
-
-    @on(Input.Submitted, "#code-filter")
-    def _filter_done(self) -> None:
-        self.query_one(CodeTree).focus()
 
     def action_new_code(self) -> None:
         book = self.app.project.codebook

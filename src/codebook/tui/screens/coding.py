@@ -36,7 +36,7 @@ from codebook.tui.screens.dialogs import (
     MemoDialog,
     SearchDialog,
 )
-from codebook.tui.widgets.code_tree import CodeTree
+from codebook.tui.widgets.code_tree import CodeFinder, CodeTree
 from codebook.tui.widgets.suggestions import SuggestionList
 from codebook.tui.widgets.transcript_view import TranscriptView
 
@@ -100,8 +100,7 @@ class CodingScreen(Screen):
         with Horizontal(id="coding-main"):
             yield TranscriptView(self.transcript.text, segments, book, id="transcript")
             with Vertical(id="side"):
-                yield Input(placeholder="f: filter codes", id="code-filter")
-                yield CodeTree(book, id="codes")
+                yield CodeFinder(book)
                 yield Label("★ a accept · r reject", id="suggest-title")
                 yield SuggestionList(book, id="suggestions")
         yield Static(id="status")
@@ -142,8 +141,11 @@ class CodingScreen(Screen):
     def poll_store(self) -> bool:
         """Refresh when the store holds other codings of the coders shown than the screen does."""
         view = self.view
-        shown = {self.shown, view.other}
-        stored = {c.id for c in self.project.codings_of(self.transcript) if c.coder in shown}
+        stored = {
+            c.id
+            for coder in {self.shown, view.other} - {None}
+            for c in self.project.codings_of(self.transcript, coder)
+        }
         if stored == set(view.codings) | set(view.other_codings):
             return False
         self.refresh_codings()
@@ -224,14 +226,6 @@ class CodingScreen(Screen):
         code = self.project.codebook.codes.get(event.node.data or "")
         if code is not None and code.codable:
             self.toggle_code(code.id)
-
-    @on(Input.Changed, "#code-filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self.query_one(CodeTree).set_filter(event.value)
-
-    @on(Input.Submitted, "#code-filter")
-    def _filter_done(self) -> None:
-        self.query_one(CodeTree).focus()
 
     # -- actions ------------------------------------------------------------------------------
     def do_action(self, action: Action) -> bool:

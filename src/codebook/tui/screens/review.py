@@ -13,12 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static, Tree
+from textual.widgets import DataTable, Footer, Static, Tree
 
 from codebook.model import Coding
 from codebook.tui.history import Action, Change, Merge, Recode, RemoveCoding
 from codebook.tui.screens.dialogs import CodePicker
-from codebook.tui.widgets.code_tree import CodeTree
+from codebook.tui.widgets.code_tree import CodeFinder, CodeTree
 
 CONTEXT = 160  # characters of context either side of a coded span
 
@@ -45,8 +45,7 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="review-main"):
             with Vertical(id="review-side"):
-                yield Input(placeholder="f: filter codes", id="code-filter")
-                yield CodeTree(self.app.project.codebook, id="codes")
+                yield CodeFinder(self.app.project.codebook)
             with Vertical(id="review-body"):
                 yield Static(id="review-title")
                 yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
@@ -152,14 +151,6 @@ class ReviewScreen(Screen):
             self.marked.clear()
             self.load()
             self.query_one(DataTable).focus()
-
-    @on(Input.Changed, "#code-filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self.query_one(CodeTree).set_filter(event.value)
-
-    @on(Input.Submitted, "#code-filter")
-    def _filter_done(self) -> None:
-        self.query_one(CodeTree).focus()
 
     # -- actions --------------------------------------------------------------------------------
     def _run(self, action: Action) -> None:

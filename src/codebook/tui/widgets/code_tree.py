@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Tree
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from codebook.model import Code, Codebook
@@ -101,3 +104,23 @@ class CodeTree(Tree[str]):
     def current_code(self) -> str | None:
         node = self.cursor_node
         return node.data if node is not None else None
+
+
+class CodeFinder(Vertical):
+    """The code tree under its filter line: typing narrows the tree, Enter moves into it."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        super().__init__()
+        self.codebook = codebook
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="f: filter codes", id="code-filter")
+        yield CodeTree(self.codebook, id="codes")
+
+    @on(Input.Changed, "#code-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.query_one(CodeTree).set_filter(event.value)
+
+    @on(Input.Submitted, "#code-filter")
+    def _filter_done(self) -> None:
+        self.query_one(CodeTree).focus()
