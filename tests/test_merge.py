@@ -9,7 +9,7 @@ from conftest import MINI, run, write
 
 from codebook import Project
 from codebook.model import Code, CodebookError
-from codebook.store import merge as merge_module
+from codebook.store import Store
 
 A_TEXT = "R: Ik kan de brief niet lezen. De app werkt niet. Mijn buurvrouw helpt.\n"
 C_TEXT = "R: De bibliotheek helpt met DigiD. Dat is fijn.\n"
@@ -145,7 +145,7 @@ def test_a_failure_half_way_leaves_database_and_codebook_as_they_were(copies, mo
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(merge_module, "copy_rejections", broken)  # after codings and memos
+    monkeypatch.setattr(Store, "copy_rejections", broken)  # after codings and memos
     with Project.open(ours_root) as ours:
         with pytest.raises(RuntimeError, match="disk full"):
             ours.merge(theirs_root)

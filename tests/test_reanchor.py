@@ -131,7 +131,7 @@ def test_backup_command_makes_a_consistent_snapshot(coded, tmp_path):
 
 
 def test_automatic_backups_keep_the_newest(tmp_path):
-    from codebook.project import KEEP_BACKUPS
+    from codebook.project.base import KEEP_BACKUPS
 
     root = tmp_path / "proj"
     run("init", str(root), "--codebook", str(REFERENCE))

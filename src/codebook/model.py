@@ -11,6 +11,18 @@ class CodebookError(Exception):
     """A user error: bad input or a refused action. The CLI prints it as one line and exits 1."""
 
 
+class ReanchorNeeded(CodebookError):
+    """A corrected file whose transcript has codings: re-anchor them, or import nothing."""
+
+    def __init__(self, file_name: str, transcript: str, codings: int):
+        super().__init__(
+            f"{file_name}: differs from the imported transcript '{transcript}', which has "
+            f"{codings} coding(s); re-importing would affect {codings} coding(s). Nothing was "
+            "imported (use --reanchor to move the codings to where their text now is)."
+        )
+        self.file_name, self.transcript, self.codings = file_name, transcript, codings
+
+
 def report_lines(warnings: list[str], groups: list[tuple[str, list[str]]]) -> list[str]:
     """The shared head of an import report: warnings, then each non-empty group of names."""
     out = [f"warning: {w}" for w in warnings]
@@ -89,6 +101,13 @@ class Codebook:
     def by_hotkey(self) -> dict[str, Code]:
         return {c.hotkey: c for c in self.codes.values() if c.hotkey}
 
+    def check_codable(self, code: str, where: str) -> None:
+        """Only known leaf-or-codable codes may be applied; groups only gather."""
+        if code not in self.codes:
+            raise CodebookError(f"{where}: unknown code '{code}'")
+        if not self.codes[code].codable:
+            raise CodebookError(f"{where}: code '{code}' is a grouping node and not codable")
+
     def check_attributes(self, attrs: dict[str, str], where: str) -> None:
         for key, value in attrs.items():
             if key not in self.attributes:
@@ -134,6 +153,14 @@ class Transcript:
     attributes: dict[str, str] = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
     imported_at: datetime | None = None
+
+    def check_span(self, start: int, end: int, where: str) -> None:
+        """Offsets are half-open code point ranges into the normalised text, never empty."""
+        if not 0 <= start < end <= len(self.text):
+            raise CodebookError(
+                f"{where}: span [{start}, {end}) is outside the text of '{self.name}' "
+                f"(0..{len(self.text)}) or empty"
+            )
 
 
 @dataclass

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
 
 from codebook.model import Codebook, CodebookError, Coding, Segment, Transcript
-from codebook.store import schema as _schema
 
 SEGMENT_COLUMNS = [
     "segment_id",
@@ -137,38 +134,17 @@ def coded_frame(
     return coded
 
 
-def load(engine: Engine, codebook: Codebook) -> dict[str, pd.DataFrame]:
-    """The three frames read straight from SQL, for speed at scale (same columns and rows).
+def build(rows: dict[str, list[tuple]], codebook: Codebook) -> dict[str, pd.DataFrame]:
+    """The three frames from the store's bulk rows (`Store.bulk_rows`), fast at scale.
 
-    Rows come back as plain tuples and become columns; sorting happens in pandas (an ORDER BY
-    over an index makes SQLite jump around the table); texts are sliced in Python from the
+    Rows become columns; sorting happens in pandas; texts are sliced in Python from the
     transcript text (code point offsets, as stored), which is faster than `substr` in SQL.
     """
-    t, g, c, a = _schema.transcripts, _schema.segments, _schema.codings, _schema.attributes
-    seg_q = select(g.c.id, g.c.transcript_id, g.c.idx, g.c.start, g.c.end, g.c.speaker)
-    seg_q = seg_q.add_columns(g.c.timestamp)
-    cod_q = select(
-        c.c.id,
-        c.c.transcript_id,
-        c.c.start,
-        c.c.end,
-        c.c.code,
-        c.c.coder,
-        c.c.origin,
-        c.c.memo,
-        c.c.created_at,
-    )
-    with engine.connect() as conn:
-        texts = {
-            i: (name, text) for i, name, text in _fetch(conn, select(t.c.id, t.c.name, t.c.text))
-        }
-        seg_rows = _fetch(conn, seg_q)
-        cod_rows = _fetch(conn, cod_q)
-        attr_rows = _fetch(conn, select(a.c.transcript_id, a.c.key, a.c.value))
-    segments = _columns(seg_rows, SEGMENT_COLUMNS[:-1])
+    texts = {i: (name, text) for i, name, text in rows["texts"]}
+    segments = _columns(rows["segments"], SEGMENT_COLUMNS[:-1])
     segments = segments.sort_values(["transcript", "index"], kind="stable", ignore_index=True)
     segments["timestamp"] = segments["timestamp"].astype(float)
-    attrs = _columns(attr_rows, ["transcript", "key", "value"])
+    attrs = _columns(rows["attributes"], ["transcript", "key", "value"])
     wide = attrs.pivot(index="transcript", columns="key", values="value")
     declared = [k for k in codebook.attributes if k in wide.columns]
     ids = segments["transcript"].to_numpy()
@@ -180,7 +156,7 @@ def load(engine: Engine, codebook: Codebook) -> dict[str, pd.DataFrame]:
     segments = pd.concat([segments, pd.DataFrame(values, index=segments.index)], axis=1)
     for k in values:
         segments[k] = segments[k].astype("str").where(segments[k].notna())
-    codings = _columns(cod_rows, CODING_COLUMNS)
+    codings = _columns(rows["codings"], CODING_COLUMNS)
     codings = codings.sort_values(
         ["transcript", "start", "coding_id"], kind="stable", ignore_index=True
     )
@@ -200,17 +176,6 @@ def _with_text(frame: pd.DataFrame, texts: dict[int, tuple[str, str]]) -> pd.Dat
         for i, s, e in zip(ids, frame["start"].tolist(), frame["end"].tolist(), strict=True)
     ]
     return frame
-
-
-def _fetch(conn, query) -> list[tuple]:
-    """Rows as plain DB-API tuples: SQLAlchemy's Row objects cost more than the query at scale."""
-    sql = query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(str(sql))
-        return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 def _columns(rows: list[tuple], names: list[str]) -> pd.DataFrame:
@@ -272,15 +237,13 @@ def stats(coded: pd.DataFrame, codebook: Codebook, by: str | None = None) -> pd.
     return counts.sort_values(["_order"] + keys[1:]).drop(columns="_order").reset_index(drop=True)
 
 
-def overview_counts(engine: Engine, coder: str) -> pd.DataFrame:
+def overview_counts(rows: dict[str, list[tuple]], coder: str) -> pd.DataFrame:
     """Per transcript with segments: `segments`, `coded` (segments `coder` touched, counted as in
-    `coded_frame`) and `coders`, from offsets only: `frames` slices every text, which made the
-    project screen of a 1,000-transcript project take a second to open."""
-    t, g, c = _schema.transcripts, _schema.segments, _schema.codings
-    with engine.connect() as conn:
-        names = dict(_fetch(conn, select(t.c.id, t.c.name)))
-        seg = np.array(_fetch(conn, select(g.c.transcript_id, g.c.start, g.c.end)), dtype=np.int64)
-        cod = _fetch(conn, select(c.c.transcript_id, c.c.start, c.c.end, c.c.coder))
+    `coded_frame`) and `coders`, from offsets only (`Store.offset_rows`): `build` slices every
+    text, which made the project screen of a 1,000-transcript project take a second to open."""
+    names = dict(rows["names"])
+    seg = np.array(rows["segments"], dtype=np.int64)
+    cod = rows["codings"]
     seg = seg.reshape(-1, 3)
     mine = np.array([r[:3] for r in cod if r[3] == coder], dtype=np.int64).reshape(-1, 3)
     line = int(max(seg[:, 2].max(initial=0), mine[:, 2].max(initial=0))) + 1
@@ -306,3 +269,21 @@ def overview_counts(engine: Engine, coder: str) -> pd.DataFrame:
             "coders": [", ".join(sorted(coders.get(i, ()))) for i in tids.tolist()],
         }
     )
+
+
+OVERVIEW_ATTRIBUTES = ("stakeholder_group", "domain")
+
+
+def overview(counts: pd.DataFrame, transcripts: list[Transcript]) -> pd.DataFrame:
+    """The transcript list: `overview_counts` with words, coded share and attributes."""
+    words = {t.name: len(t.text.split()) for t in transcripts}
+    out = counts.set_index("transcript").sort_index()
+    out["coded_pct"] = (100 * out.pop("coded") / out["segments"]).round(0)
+    out["words"] = [words.get(n, 0) for n in out.index]
+    out = out.join(attributes_frame(transcripts).set_index("transcript"), how="left")
+    out = out.reset_index()
+    for col in OVERVIEW_ATTRIBUTES:
+        if col not in out:
+            out[col] = ""
+    cols = ["transcript", *OVERVIEW_ATTRIBUTES, "words", "segments", "coded_pct"]
+    return out[cols + ["coders"]].fillna("")

@@ -59,33 +59,74 @@ def read_transcript(
     read = READERS[fmt](data, path.name)
     attributes, metadata = attributes_and_metadata(read.front, path.name, codebook.attributes)
     attributes.update(attrs or {})
-    for attr in codebook.attributes.values():
-        if attr.default is not None:
-            attributes.setdefault(attr.name, attr.default)
-    codebook.check_attributes(attributes, path.name)
-    language = str(metadata.get("language") or _detect(read.text, codebook.language))
-    if language not in LANGUAGES:
-        raise CodebookError(
-            f"{path.name}: language '{language}' is not supported ({', '.join(LANGUAGES)})"
-        )
-    turns = read.turns if read.turns is not None else find_turns(read.text, read.speakers)
-    return Parsed(
-        name=path.stem,
+    codebook.check_attributes(with_defaults(attributes, codebook), path.name)
+    parsed = build_transcript(
+        path.stem,
+        read.text,
+        codebook,
         file_name=path.name,
         format=fmt.lstrip("."),
-        language=language,
-        text=read.text,
-        sha256=sha256(read.text),
         original=data,
-        turns=turns,
-        segments=segment(read.text, turns, language),
         attributes=attributes,
         metadata=metadata,
-        warnings=read.warnings,
+        turns=read.turns,
+        speakers=read.speakers,
+        language=metadata.get("language"),
+    )
+    parsed.warnings = read.warnings
+    return parsed
+
+
+def build_transcript(
+    name: str,
+    text: str,
+    codebook: Codebook,
+    *,
+    file_name: str,
+    format: str,
+    original: bytes,
+    attributes: dict[str, str] | None = None,
+    metadata: dict | None = None,
+    turns: list[Turn] | None = None,
+    speakers: set[str] | None = None,
+    language: str | None = None,
+) -> Parsed:
+    """A transcript from normalised text: language, speaker turns and sentence segments.
+
+    Every import (files, REFI-QDA sources) ends here, so all transcripts are cut the same way.
+    Attributes get the codebook's defaults; checking them is the caller's (who knows the file).
+    """
+    language = str(language or detect_language(text, codebook.language))
+    if language not in LANGUAGES:
+        raise CodebookError(
+            f"{file_name}: language '{language}' is not supported ({', '.join(LANGUAGES)})"
+        )
+    turns = turns if turns is not None else find_turns(text, speakers or set())
+    return Parsed(
+        name=name,
+        file_name=file_name,
+        format=format,
+        language=language,
+        text=text,
+        sha256=sha256(text),
+        original=original,
+        turns=turns,
+        segments=segment(text, turns, language),
+        attributes=with_defaults(attributes or {}, codebook),
+        metadata=metadata or {},
     )
 
 
-def _detect(text: str, default: str) -> str:
+def with_defaults(attributes: dict[str, str], codebook: Codebook) -> dict[str, str]:
+    """`attributes` plus the default of every declared attribute it does not set."""
+    out = dict(attributes)
+    for attr in codebook.attributes.values():
+        if attr.default is not None:
+            out.setdefault(attr.name, attr.default)
+    return out
+
+
+def detect_language(text: str, default: str) -> str:
     """Dutch or English, from simplemma's dictionary coverage of the first few thousand chars."""
     scores = dict(simplemma.langdetect(text[:5000], lang=LANGUAGES))
     best = max(LANGUAGES, key=lambda lang: scores.get(lang, 0.0))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from codebook.model import Segment
+from codebook.model import Segment, Transcript
 
 
 def span_context(text: str, segments: list[Segment], start: int, end: int) -> str:
@@ -35,3 +35,15 @@ def span_context(text: str, segments: list[Segment], start: int, end: int) -> st
 def contexts(text: str, segments: list[Segment]) -> list[str]:
     """`span_context` of every segment of one transcript (segments in order)."""
     return [span_context(text, segments, s.start, s.end) for s in segments]
+
+
+def contexts_by_id(transcripts: list[Transcript], segments: list[Segment]) -> dict[int, str]:
+    """Segment id -> its context, for segments of many transcripts (in transcript order)."""
+    by_tid: dict[int, list[Segment]] = {}
+    for g in segments:
+        by_tid.setdefault(g.transcript_id, []).append(g)
+    out: dict[int, str] = {}
+    for t in transcripts:
+        mine = by_tid.get(t.id, [])
+        out.update(zip([g.id for g in mine], contexts(t.text, mine), strict=True))
+    return out

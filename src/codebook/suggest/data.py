@@ -8,8 +8,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from codebook.model import Codebook
-from codebook.store import Store
+from codebook.model import Codebook, Coding, Transcript
 
 
 @dataclass
@@ -75,7 +74,12 @@ def codebook_digest(codebook: Codebook) -> str:
     return hashlib.sha256(json.dumps(codes, sort_keys=True).encode()).hexdigest()
 
 
-def training_data(store: Store, coder: str | None = None) -> TrainingData:
+def training_data(
+    transcripts: list[Transcript],
+    codings: list[Coding],
+    rejections: list[tuple[int, int, int, str, str]],
+    coder: str | None = None,
+) -> TrainingData:
     """One example per coded span (the codes of every coder on that exact span together).
 
     Two coders on one span are one example with both their codes: for suggesting, a code another
@@ -83,15 +87,17 @@ def training_data(store: Store, coder: str | None = None) -> TrainingData:
     (as `codebook evaluate` does). A rejection of a code that someone did apply to the same span
     is dropped: the coding is the stronger statement.
     """
-    texts = {t.id: t.text for t in store.transcripts()}
+    texts = {t.id: t.text for t in transcripts}
     spans: dict[tuple[int, int, int], set[str]] = {}
-    for c in store.codings(coder=coder):
+    for c in codings:
+        if coder is not None and c.coder != coder:
+            continue
         spans.setdefault((c.transcript_id, c.start, c.end), set()).add(c.code)
     data = TrainingData()
     for (tid, start, end), codes in sorted(spans.items()):
         data.texts.append(texts[tid][start:end])
         data.labels.append(codes)
-    for tid, start, end, code, who in sorted(store.rejections()):
+    for tid, start, end, code, who in sorted(rejections):
         if coder is not None and who != coder:
             continue
         if code in spans.get((tid, start, end), ()):

@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
-from codebook.model import CodebookError
+from codebook.model import Codebook, CodebookError, Coding, Segment, Transcript
 from codebook.nlp import docs, lemma_string
 from codebook.suggest.context import contexts
 from codebook.suggest.learned import LearnedModel
@@ -73,11 +73,10 @@ def per_code(scores, gold, labels, ids) -> list[dict]:
 class _Data:
     """Coded spans (training units) and coded segments (test units) of one coder."""
 
-    def __init__(self, project, coder: str, ids: list[str]):
-        store = project.store
+    def __init__(self, transcripts, segments, codings, coder: str, ids: list[str]):
         index = {c: i for i, c in enumerate(ids)}
-        texts = {t.id: t.text for t in store.transcripts()}
-        codings = [c for c in store.codings(coder=coder) if c.code in index]
+        texts = {t.id: t.text for t in transcripts}
+        codings = [c for c in codings if c.coder == coder and c.code in index]
         spans: dict[tuple[int, int, int], set[int]] = {}
         for c in codings:
             spans.setdefault((c.transcript_id, c.start, c.end), set()).add(index[c.code])
@@ -90,14 +89,14 @@ class _Data:
             by_tid.setdefault(c.transcript_id, []).append(c)
         seg_group, seg_text, seg_gold = [], [], []
         by_transcript: dict[int, list] = {}
-        for g in store.segments():
+        for g in segments:
             by_transcript.setdefault(g.transcript_id, []).append(g)
         context = {
             g.id: c
             for tid, segs in by_transcript.items()
             for g, c in zip(segs, contexts(texts[tid], segs), strict=True)
         }
-        for g in store.segments():
+        for g in segments:
             gold = {
                 index[c.code]
                 for c in by_tid.get(g.transcript_id, ())
@@ -112,25 +111,26 @@ class _Data:
 
 
 def evaluate(
-    project,
+    transcripts: list[Transcript],
+    segments: list[Segment],
+    codings: list[Coding],
+    codebook: Codebook,
     folds: int = 5,
     coder: str | None = None,
     seed: int = 13,
     curve: tuple[int, ...] = CURVE,
 ) -> dict:
     """The evaluation report as a dict (what `codebook evaluate` prints)."""
-    codings = project.store.codings()
     counts = Counter(c.coder for c in codings)
     if not counts:
         raise CodebookError("nothing to evaluate: the project has no codings yet")
     coder = coder or counts.most_common(1)[0][0]
     if coder not in counts:
         raise CodebookError(f"no codings by coder '{coder}' (coders: {', '.join(sorted(counts))})")
-    book, lang = project.codebook, project.codebook.language
-    prior = CodebookPrior(book, lang, compounds=True)
-    exact = CodebookPrior(book, lang, compounds=False)
+    lang = codebook.language
+    prior = CodebookPrior(codebook, lang, compounds=True)
     ids = prior.ids
-    data = _Data(project, coder, ids)
+    data = _Data(transcripts, segments, codings, coder, ids)
     groups = np.unique(data.span_group)
     if len(groups) < 2:
         raise CodebookError(f"coder '{coder}' coded only {len(groups)} transcript(s); need 2")
@@ -139,101 +139,103 @@ def evaluate(
     if folds < 2:
         raise CodebookError("--folds must be at least 2")
     k = min(folds, len(groups))
-    span_ls = [lemma_string(d) for d in docs(data.span_text, lang)]
-    seg_docs = docs(data.seg_text, lang)
-    seg_ls = [lemma_string(d) for d in seg_docs]
-    prior_all = prior.score(seg_docs)[0]
-    kw_all = prior.keyword_scores(seg_docs)
-    kw_exact_all = exact.keyword_scores(seg_docs)
-    prior_exact_all = exact.score(seg_docs)[0]
-    n_codes = len(ids)
-    systems = [*SYSTEMS, "codebook_prior", "keywords_exact", "model_no_char_ngrams", "model_only"]
-    pooled = {s: np.zeros((len(seg_ls), n_codes)) for s in systems}
-    sizes = {}
-    rng = np.random.default_rng(seed)
+    run = _Run(data, prior, CodebookPrior(codebook, lang, compounds=False), ids, seed, curve)
+    names = {t.id: t.name for t in transcripts}
     splitter = GroupKFold(n_splits=k, shuffle=True, random_state=seed)
-    curve_scores: dict[int, list] = {}
-    fold_info = []
-    names = {t.id: t.name for t in project.store.transcripts()}
-    for train_g, test_g in splitter.split(groups, groups=groups):
-        train_t, test_t = set(groups[train_g]), set(groups[test_g])
+    fold_info = [
+        run.fold(set(groups[train_g]), set(groups[test_g]), names)
+        for train_g, test_g in splitter.split(groups, groups=groups)
+    ]
+    return run.report(coder, k, seed, len(groups), fold_info)
+
+
+class _Run:
+    """The pooled scores of every system over the folds of one evaluation."""
+
+    SYSTEMS = (*SYSTEMS, "codebook_prior", "keywords_exact", "model_no_char_ngrams", "model_only")
+
+    def __init__(self, data: _Data, prior, exact, ids, seed: int, curve: tuple[int, ...]):
+        self.data, self.ids, self.curve = data, ids, curve
+        lang = prior.lang
+        self.span_ls = [lemma_string(d) for d in docs(data.span_text, lang)]
+        seg_docs = docs(data.seg_text, lang)
+        self.seg_ls = [lemma_string(d) for d in seg_docs]
+        self.prior_all = prior.score(seg_docs)[0]
+        self.kw_all = prior.keyword_scores(seg_docs)
+        self.kw_exact_all = exact.keyword_scores(seg_docs)
+        self.prior_exact_all = exact.score(seg_docs)[0]
+        self.pooled = {s: np.zeros((len(self.seg_ls), len(ids))) for s in self.SYSTEMS}
+        self.rng = np.random.default_rng(seed)
+        self.curve_scores: dict[int, list] = {}
+
+    def fold(self, train_t: set[int], test_t: set[int], names: dict[int, str]) -> dict:
+        data, ids, pooled = self.data, self.ids, self.pooled
         tr = np.flatnonzero(np.isin(data.span_group, list(train_t)))
         te = np.flatnonzero(np.isin(data.seg_group, list(test_t)))
-        fold_info.append(
-            {
-                "train": sorted(names[t] for t in train_t),
-                "test": sorted(names[t] for t in test_t),
-                "train_spans": len(tr),
-                "test_segments": len(te),
-            }
-        )
-        x_ls = [span_ls[i] for i in tr]
+        x_ls = [self.span_ls[i] for i in tr]
         x_text = [data.span_text[i] for i in tr]
         y = [{ids[c] for c in data.span_labels[i]} for i in tr]
-        freq = np.zeros(n_codes)
+        freq = np.zeros(len(ids))
         for i in tr:
             freq[list(data.span_labels[i])] += 1
         tiebreak = 1e-6 * freq / max(freq.max(), 1)
-        test_ls = [seg_ls[i] for i in te]
+        test_ls = [self.seg_ls[i] for i in te]
         model = LearnedModel(ids).fit(x_ls, x_text, y)
         proba = model.predict_proba(model.features(test_ls))
-        pooled["model"][te] = blend(prior_all[te], proba, model.positives)[0]
+        pooled["model"][te] = blend(self.prior_all[te], proba, model.positives)[0]
         pooled["model_only"][te] = proba + tiebreak
         plain = LearnedModel(ids, char_ngrams=False).fit(x_ls, x_text, y)
         plain_p = plain.predict_proba(plain.features(test_ls))
-        pooled["model_no_char_ngrams"][te] = blend(prior_exact_all[te], plain_p, plain.positives)[0]
+        exact = blend(self.prior_exact_all[te], plain_p, plain.positives)[0]
+        pooled["model_no_char_ngrams"][te] = exact
         pooled["most_frequent"][te] = np.tile(freq, (len(te), 1))
-        pooled["keywords"][te] = kw_all[te] + tiebreak
-        pooled["keywords_exact"][te] = kw_exact_all[te] + tiebreak
-        pooled["codebook_prior"][te] = prior_all[te] + tiebreak
-        for n in curve:
+        pooled["keywords"][te] = self.kw_all[te] + tiebreak
+        pooled["keywords_exact"][te] = self.kw_exact_all[te] + tiebreak
+        pooled["codebook_prior"][te] = self.prior_all[te] + tiebreak
+        for n in self.curve:
             if n >= len(tr):
                 continue
-            pick = rng.choice(len(tr), size=n, replace=False)
+            pick = self.rng.choice(len(tr), size=n, replace=False)
             sub = LearnedModel(ids).fit(
                 [x_ls[i] for i in pick], [x_text[i] for i in pick], [y[i] for i in pick]
             )
             p = sub.predict_proba(sub.features(test_ls))
-            curve_scores.setdefault(n, []).append((te, blend(prior_all[te], p, sub.positives)[0]))
-        sizes[len(tr)] = True
-    gold = data.seg_gold
-    labels = sorted({c for g in gold for c in g})
-    report = {
-        "coder": coder,
-        "folds": k,
-        "seed": seed,
-        "transcripts": len(groups),
-        "training_spans": len(span_ls),
-        "test_segments": len(seg_ls),
-        "fold_sizes": fold_info,
-        "systems": {s: metrics(pooled[s], gold, labels) for s in systems},
-        "per_code": per_code(pooled["model"], gold, labels, ids),
-        "learning_curve": [],
-    }
-    for n, parts in sorted(curve_scores.items()):
-        te = np.concatenate([t for t, _ in parts])
-        sc = np.vstack([s for _, s in parts])
-        m = metrics(sc, [gold[i] for i in te], labels)
-        report["learning_curve"].append(
-            {
-                "train_spans": n,
-                "folds": len(parts),
-                "top1": m["top1"],
-                "top3": m["top3"],
-                "macro_f1": m["macro_f1"],
-            }
-        )
-    full = report["systems"]["model"]
-    report["learning_curve"].append(
-        {
-            "train_spans": "all",
-            "folds": k,
-            "top1": full["top1"],
-            "top3": full["top3"],
-            "macro_f1": full["macro_f1"],
+            scores = blend(self.prior_all[te], p, sub.positives)[0]
+            self.curve_scores.setdefault(n, []).append((te, scores))
+        return {
+            "train": sorted(names[t] for t in train_t),
+            "test": sorted(names[t] for t in test_t),
+            "train_spans": len(tr),
+            "test_segments": len(te),
         }
-    )
-    return report
+
+    def report(self, coder: str, k: int, seed: int, transcripts: int, fold_info) -> dict:
+        gold = self.data.seg_gold
+        labels = sorted({c for g in gold for c in g})
+        report = {
+            "coder": coder,
+            "folds": k,
+            "seed": seed,
+            "transcripts": transcripts,
+            "training_spans": len(self.span_ls),
+            "test_segments": len(self.seg_ls),
+            "fold_sizes": fold_info,
+            "systems": {s: metrics(self.pooled[s], gold, labels) for s in self.SYSTEMS},
+            "per_code": per_code(self.pooled["model"], gold, labels, self.ids),
+            "learning_curve": [],
+        }
+        for n, parts in sorted(self.curve_scores.items()):
+            te = np.concatenate([t for t, _ in parts])
+            sc = np.vstack([s for _, s in parts])
+            m = metrics(sc, [gold[i] for i in te], labels)
+            report["learning_curve"].append(_point(n, len(parts), m))
+        report["learning_curve"].append(_point("all", k, report["systems"]["model"]))
+        return report
+
+
+def _point(n, folds: int, m: dict) -> dict:
+    return {"train_spans": n, "folds": folds, "top1": m["top1"], "top3": m["top3"],
+            "macro_f1": m["macro_f1"]}  # fmt: skip
 
 
 def tables(report: dict) -> dict[str, pd.DataFrame]:

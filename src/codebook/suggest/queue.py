@@ -86,3 +86,13 @@ def _texts(segments: pd.DataFrame) -> list[str]:
     """What to score: the segment in its context (see `context`) when the frame has it."""
     column = "context" if "context" in segments else "text"
     return segments[column].tolist()
+
+
+def uncoded(
+    segments: pd.DataFrame, coded: pd.DataFrame, context: dict[int, str], coder: str | None
+) -> pd.DataFrame:
+    """Segments nobody (or `coder`) has coded, with a `context` column to score them by."""
+    if coder:
+        coded = coded[coded["coder"] == coder]
+    segs = segments.assign(context=segments["segment_id"].map(context))
+    return segs[~segs["segment_id"].isin(coded["segment_id"])].reset_index(drop=True)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from codebook.codebooks import COLOR_RE, HOTKEY_RE, ID_RE, find_node
+from codebook.codebooks import find_node
+from codebook.codebooks.parse import COLOR_RE, HOTKEY_RE, ID_RE
 from codebook.interchange.refi_qda.describe import unfold
 from codebook.interchange.refi_qda.ids import code_guid
 from codebook.interchange.refi_qda.read import RefiCode

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from codebook import codebooks
-from codebook.ingest import Parsed, _detect, sha256
+from codebook.ingest import Parsed, sha256
+from codebook.ingest import detect_language as _detect
 from codebook.ingest.segment import segment
 from codebook.ingest.turns import find_turns
 from codebook.interchange.refi_qda.codes import plan_codes, slug

@@ -1,0 +1,49 @@
+"""Counting commands: stats and agreement."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from codebook.cli.common import Format, ReportFormat, app, emit, open_project, split
+
+
+@app.command()
+def stats(
+    by: Annotated[
+        str | None, typer.Option(help="Attribute to split by (see `codebook codebook show`)")
+    ] = None,
+    level: Annotated[
+        int | None,
+        typer.Option(help="Count at this depth of the code tree (0 = the top codes)"),
+    ] = None,
+    normalise: Annotated[
+        bool, typer.Option("--normalise", help="Add group sizes and shares (groups differ in size)")
+    ] = False,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """Coded segments per code, optionally per value of an attribute."""
+    with open_project() as project:
+        emit(project.stats(by, level, normalise), format)
+
+
+@app.command()
+def agreement(
+    coders: Annotated[
+        str | None, typer.Option(help="Coders to compare, comma-separated (default: all)")
+    ] = None,
+    codes: Annotated[
+        str | None, typer.Option(help="Code ids, comma-separated; a group counts its children")
+    ] = None,
+    unit: Annotated[str, typer.Option(help="segment or character (as NVivo)")] = "segment",
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+) -> None:
+    """Intercoder agreement per code: percent, Cohen's kappa, Krippendorff's alpha."""
+    with open_project() as project:
+        result = project.agreement(split(coders), split(codes), unit)
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(result.render())
