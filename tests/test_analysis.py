@@ -363,7 +363,7 @@ def test_coded_frame_pairs_every_coding_with_exactly_the_segments_it_overlaps(cu
         pos = 0
         for i, size in enumerate(sizes):
             sid += 1
-            segs.append((sid, f"t{t}", i, pos, pos + size, None, None, ""))
+            segs.append((sid, f"t{t}", i, pos, pos + size, None, None, None, ""))
             pos += size + 1  # one character between segments
         lengths[f"t{t}"] = pos
     segments = pd.DataFrame(segs, columns=frames.SEGMENT_COLUMNS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,24 @@ class ReanchorNeeded(CodebookError):
             "imported (use --reanchor to move the codings to where their text now is)."
         )
         self.file_name, self.transcript, self.codings = file_name, transcript, codings
+
+
+NAME_RE = re.compile(r"^[\w .\-]{1,64}$")
+
+
+def check_name(name: str, what: str = "coder name") -> str:
+    """Coder, user and participant names: letters, digits, space, '.', '_' and '-' (at most 64).
+
+    Names reach the TUI (Rich markup), HTML, Word, spreadsheets and XML; a name with markup
+    characters in it is refused at the door instead of being escaped at every edge.
+    """
+    name = (name or "").strip()
+    if not NAME_RE.match(name):
+        raise CodebookError(
+            f"{what} {name!r} is not allowed: use letters, digits, space, '.', '_' or '-' "
+            "(at most 64 characters)"
+        )
+    return name
 
 
 def report_lines(warnings: list[str], groups: list[tuple[str, list[str]]]) -> list[str]:
@@ -139,6 +158,7 @@ class Segment:
     end: int
     speaker: str | None = None
     timestamp: float | None = None
+    page: int | None = None  # 1-based, in paged sources (PDF)
 
 
 @dataclass

@@ -18,6 +18,7 @@ SEGMENT_COLUMNS = [
     "end",
     "speaker",
     "timestamp",
+    "page",
     "text",
 ]
 CODING_COLUMNS = [
@@ -45,6 +46,7 @@ def segments_frame(transcripts: list[Transcript], segments: list[Segment]) -> pd
             g.end,
             g.speaker,
             g.timestamp,
+            g.page,
             by_id[g.transcript_id].text[g.start : g.end],
         )
         for g in segments
@@ -144,6 +146,7 @@ def build(rows: dict[str, list[tuple]], codebook: Codebook) -> dict[str, pd.Data
     segments = _columns(rows["segments"], SEGMENT_COLUMNS[:-1])
     segments = segments.sort_values(["transcript", "index"], kind="stable", ignore_index=True)
     segments["timestamp"] = segments["timestamp"].astype(float)
+    segments["page"] = segments["page"].astype("Int64")
     attrs = _columns(rows["attributes"], ["transcript", "key", "value"])
     wide = attrs.pivot(index="transcript", columns="key", values="value")
     declared = [k for k in codebook.attributes if k in wide.columns]

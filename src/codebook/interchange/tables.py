@@ -41,7 +41,9 @@ def coded_segments(frames: dict[str, pd.DataFrame], codebook: Codebook) -> pd.Da
     return out[columns].reset_index(drop=True)
 
 
-_SEGMENT_OWN = {"segment_id", "transcript", "index", "start", "end", "speaker", "timestamp", "text"}
+_SEGMENT_OWN = {
+    "segment_id", "transcript", "index", "start", "end", "speaker", "timestamp", "page", "text"
+}  # fmt: skip
 
 
 def codebook_table(codebook: Codebook) -> pd.DataFrame:
@@ -100,7 +102,7 @@ def export(frames: dict[str, pd.DataFrame], codebook: Codebook, path: Path) -> i
             table.to_parquet(path, index=False)
         else:
             wide, long = group_frequencies(frames, codebook)
-            _xlsx(
+            write_workbook(
                 path,
                 {
                     "coded segments": table,
@@ -114,7 +116,8 @@ def export(frames: dict[str, pd.DataFrame], codebook: Codebook, path: Path) -> i
     return len(table)
 
 
-def _xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+def write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    """Sheets of frames, each formatted for reading (frozen header, filter, widths)."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)

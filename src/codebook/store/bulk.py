@@ -11,7 +11,16 @@ from sqlalchemy import select
 
 from codebook.store import schema as s
 
-SEGMENT_FIELDS = ("segment_id", "transcript_id", "index", "start", "end", "speaker", "timestamp")
+SEGMENT_FIELDS = (
+    "segment_id",
+    "transcript_id",
+    "index",
+    "start",
+    "end",
+    "speaker",
+    "timestamp",
+    "page",
+)
 CODING_FIELDS = (
     "coding_id",
     "transcript_id",
@@ -30,7 +39,7 @@ class BulkRows:
         """`texts` (id, name, text), `segments`, `codings` (as *_FIELDS), `attributes`."""
         t, g, c, a = s.transcripts, s.segments, s.codings, s.attributes
         seg_q = select(g.c.id, g.c.transcript_id, g.c.idx, g.c.start, g.c.end, g.c.speaker)
-        seg_q = seg_q.add_columns(g.c.timestamp)
+        seg_q = seg_q.add_columns(g.c.timestamp, g.c.page)
         cod_q = select(*(c.c[name] for name in ("id", *CODING_FIELDS[1:])))
         with self.engine.connect() as conn:
             return {

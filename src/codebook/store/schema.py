@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: segments.page
 
 metadata = MetaData()
 
@@ -75,6 +75,7 @@ segments = Table(
     Column("end", Integer, nullable=False),
     Column("speaker", String(255)),
     Column("timestamp", Float),
+    Column("page", Integer),  # 1-based page of a paged source (PDF); None otherwise
     Index("ix_segments_transcript", "transcript_id", "idx"),
 )
 

@@ -58,6 +58,7 @@ class TranscriptRows:
                         end=g.end,
                         speaker=g.speaker,
                         timestamp=g.timestamp,
+                        page=g.page,
                     )
                     for g in parsed.segments
                 ],
@@ -122,6 +123,7 @@ class TranscriptRows:
                     r["end"],
                     r["speaker"],
                     r["timestamp"],
+                    r["page"],
                 )
                 for r in conn.execute(q).mappings()
             ]
