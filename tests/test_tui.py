@@ -11,12 +11,14 @@ from conftest import MINI, run
 from textual.widgets import Input
 
 from codebook import Project
+from codebook.model import Coding
 from codebook.tui.app import CodebookApp
 from codebook.tui.screens.codebook_screen import CodebookScreen
 from codebook.tui.screens.coding import CodingScreen
 from codebook.tui.screens.dialogs import SignIn
 from codebook.tui.screens.project_screen import ProjectScreen
 from codebook.tui.screens.review import ReviewScreen
+from codebook.tui.screens.summary import SummaryScreen
 from codebook.tui.widgets.suggestions import SuggestionList
 from codebook.tui.widgets.transcript_view import TranscriptView
 
@@ -448,3 +450,128 @@ async def test_garbage_is_collected_at_rest_not_in_the_middle_of_a_key(project):
         app._collect()
         assert ref() is None and alive
     assert gc.isenabled()  # the interpreter goes on as before after the app
+
+
+def recording(app: CodebookApp) -> list[tuple]:
+    """Note every navigation a screen asks of the app, then let the app go there."""
+    asked: list[tuple] = []
+
+    def noting(name: str, go):
+        def note(*args, **kw):
+            asked.append((name, *(getattr(a, "name", a) for a in (*args, *kw.values()))))
+            return go(*args, **kw)
+
+        return note
+
+    for name in ("open_transcript", "open_review", "open_codebook", "open_summary", "go_back"):
+        setattr(app, name, noting(name, getattr(app, name)))
+    return asked
+
+
+async def test_screens_navigate_through_the_app(project):
+    app = CodebookApp(project, CODER)
+    asked = recording(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key, screen in (("t", SummaryScreen), ("b", CodebookScreen), ("v", ReviewScreen)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, screen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, ProjectScreen)
+        await open_amina(pilot)
+        await pilot.press("c", "down", "down")  # a code in the tree
+        code = app.screen.query_one("#codes").current_code
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.code == code
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen)
+    assert asked == [
+        ("open_summary",),
+        ("go_back",),
+        ("open_codebook", None),
+        ("go_back",),
+        ("open_review", None),
+        ("go_back",),
+        ("open_transcript", AMINA),
+        ("open_review", code),
+        ("go_back",),
+        ("go_back",),
+    ]
+
+
+async def test_perform_shows_a_refusal_and_keeps_the_history(project, project_dir):
+    from codebook.tui.history import AddCoding
+
+    app = CodebookApp(project, CODER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        t = project.transcript(AMINA)
+        bad = AddCoding(Coding(None, t.id, 0, 10, "no.such.code", CODER))
+        assert app.perform(bad) is None
+        await pilot.pause()
+        assert app.history.done == [] and mine(project_dir) == []
+        assert any("unknown code" in n.message for n in app._notifications)
+        good = AddCoding(Coding(None, t.id, 0, 10, "sit.network", CODER))
+        change = app.perform(good)
+        assert change is not None and change.added[0].id is not None
+        assert app.history.done == [good] and len(mine(project_dir)) == 1
+
+
+async def test_a_failed_retraining_is_reported_not_raised(project):
+    def broken() -> bool:
+        raise RuntimeError("out of memory")
+
+    project.retrain = broken
+    app = CodebookApp(project, CODER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app._retrain()
+        await until(pilot, lambda: not app._retraining)
+        assert any(
+            "retraining the suggester failed: out of memory" in n.message
+            for n in app._notifications
+        )
+
+
+def test_only_the_app_knows_the_screens():
+    """No screen imports another (navigation goes through the app), nothing imports lazily,
+    and the TUI's modules import each other without a cycle."""
+    import ast
+    from pathlib import Path
+
+    import codebook.tui
+
+    root = Path(codebook.tui.__file__).parent
+    screens = {f"codebook.tui.screens.{n}" for n in ("coding", "review", "codebook_screen")}
+    screens |= {"codebook.tui.screens.project_screen", "codebook.tui.screens.summary"}
+    graph: dict[str, set[str]] = {}
+    for path in root.rglob("*.py"):
+        name = "codebook." + ".".join(path.relative_to(root.parent).with_suffix("").parts)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {n.module for n in tree.body if isinstance(n, ast.ImportFrom)}
+        graph[name] = {m for m in top if m and m.startswith("codebook.tui")}
+        if not name.endswith(".app"):
+            assert not graph[name] & screens, f"{name} imports a screen"
+        if name.endswith(".serve"):
+            continue  # the server process starts without Textual's app loaded
+        nested = [
+            n
+            for f in ast.walk(tree)
+            if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+            for n in ast.walk(f)
+            if isinstance(n, ast.Import | ast.ImportFrom)
+        ]
+        assert not nested, f"{name} imports inside a function"
+
+    def reaches(start: str, target: str, seen: set[str]) -> bool:
+        return any(
+            dep == target or (dep not in seen and reaches(dep, target, seen | {dep}))
+            for dep in graph.get(start, ())
+        )
+
+    for name in graph:
+        assert not reaches(name, name, {name}), f"{name} imports itself through others"

@@ -1,8 +1,10 @@
 """The codebook workbench: a Textual app over one `Project`, for one coder.
 
 Without a coder name the app asks first (`SignIn`), so one `codebook serve` serves a team.
-The app owns what spans screens: the session's undo history, the code hotkeys (checked against
-every TUI key at startup) and the background retraining of the suggester.
+The app owns what spans screens: navigation (only this module knows the screens; a screen asks
+`open_transcript`, `open_review`, ...), the session's undo history and `perform`, through which
+every screen changes the project, the code hotkeys (checked against every TUI key at startup)
+and the background retraining of the suggester.
 """
 
 from __future__ import annotations
@@ -14,14 +16,25 @@ from functools import partial
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.widget import AwaitMount
 
-from codebook.model import Code, CodebookError
+from codebook.model import CodebookError, Transcript
 from codebook.project import Project
-from codebook.tui.history import AddCode, History
+from codebook.tui.history import Action, Change, History
 from codebook.tui.hotkeys import bound_keys, code_hotkeys
+from codebook.tui.screens.codebook_screen import CodebookScreen
+from codebook.tui.screens.coding import CodingScreen
+from codebook.tui.screens.dialogs import SignIn
+from codebook.tui.screens.project_screen import ProjectScreen
+from codebook.tui.screens.review import ReviewScreen
+from codebook.tui.screens.summary import SummaryScreen
+from codebook.tui.widgets.code_tree import CodeTree
+from codebook.tui.widgets.suggestions import SuggestionList
+from codebook.tui.widgets.transcript_view import TranscriptView
 
 RETRAIN_AFTER = 2.0  # seconds without a coding action before the suggester is refitted
 REST = 1.0  # seconds without input before garbage is collected
@@ -50,9 +63,14 @@ class CodebookApp(App):
         self._retraining = self._retrain_again = False
         self._retrain_timer = None
 
-    def on_mount(self) -> None:
-        from codebook.tui.screens.dialogs import SignIn
+    class Retrained(Message):
+        """The background refit of the suggester is over; `error` says why it failed."""
 
+        def __init__(self, error: Exception | None = None) -> None:
+            super().__init__()
+            self.error = error
+
+    def on_mount(self) -> None:
         self._collect_at_rest()
         self.check_hotkeys()
         if self.coder:
@@ -96,29 +114,56 @@ class CodebookApp(App):
         self._start()
 
     def _start(self) -> None:
-        from codebook.tui.screens.coding import CodingScreen
-        from codebook.tui.screens.project_screen import ProjectScreen
-
         self.push_screen(ProjectScreen())
         if self.start_transcript:
-            self.push_screen(CodingScreen(self.project.transcript(self.start_transcript)))
+            self.open_transcript(self.start_transcript)
+
+    # -- navigation: screens ask the app, so no screen needs to know another ------------------
+    def open_transcript(
+        self, transcript: Transcript | str, at: tuple[int, int] | None = None
+    ) -> AwaitMount:
+        """Code a transcript (a name is looked up afresh), with `at` selected if given."""
+        if isinstance(transcript, str):
+            transcript = self.project.transcript(transcript)
+        return self.push_screen(CodingScreen(transcript, at=at))
+
+    def open_review(self, code: str | None = None) -> AwaitMount:
+        """Every coding of `code` (of the most used code if None) across transcripts."""
+        return self.push_screen(ReviewScreen(code))
+
+    def open_codebook(self, code: str | None = None) -> AwaitMount:
+        return self.push_screen(CodebookScreen(code))
+
+    def open_summary(self) -> AwaitMount:
+        return self.push_screen(SummaryScreen())
+
+    def go_back(self) -> AwaitComplete:
+        """To the screen this one was opened from (the transcripts, from a transcript)."""
+        return self.pop_screen()
 
     def check_hotkeys(self) -> None:
         """Bind code hotkeys that collide with no TUI key; tell the user about the others."""
-        from codebook.tui.screens.coding import CodingScreen
-        from codebook.tui.widgets.code_tree import CodeTree
-        from codebook.tui.widgets.suggestions import SuggestionList
-        from codebook.tui.widgets.transcript_view import TranscriptView
-
         bound = bound_keys(type(self), CodingScreen, TranscriptView, CodeTree, SuggestionList)
         self.hotkeys, self.hotkey_problems = code_hotkeys(self.project.codebook, bound)
         for problem in self.hotkey_problems:
             self.notify(problem, title="hotkey collision", severity="error", timeout=30)
 
-    def add_code(self, code: Code) -> None:
-        """Write a new code into the codebook YAML (undoable) and bind its hotkey."""
-        self.history.run(AddCode(code))
-        self.check_hotkeys()
+    # -- actions: every change of the project goes through here (or undo / redo) ---------------
+    def perform(self, action: Action) -> Change | None:
+        """Do an undoable action; None (and the reason shown) when the project refuses it.
+
+        The action is on disk when this returns; new codes get their hotkeys and the suggester
+        is retrained once the researcher pauses.
+        """
+        try:
+            change = self.history.run(action)
+        except CodebookError as e:
+            self.notify(str(e), severity="error")
+            return None
+        if change.codebook:
+            self.check_hotkeys()
+        self.retrain_soon()
+        return change
 
     def retrain_soon(self) -> None:
         """Retrain once the researcher pauses: a fit holds the GIL for seconds, keys must not wait.
@@ -138,14 +183,21 @@ class CodebookApp(App):
             self._retrain_again = True
             return
         self._retraining, self._retrain_again = True, False
-        self.run_worker(self.project.retrain, thread=True, group="retrain", exit_on_error=False)
+        self.run_worker(self._refit, thread=True, group="retrain", exit_on_error=False)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "retrain" or not event.worker.is_finished:
-            return
+    def _refit(self) -> None:
+        """In a worker thread; whatever happens, the app hears of it as `Retrained`."""
+        try:
+            self.project.retrain()
+        except Exception as e:  # noqa: BLE001 - a failed refit is reported, the session goes on
+            self.post_message(self.Retrained(e))
+        else:
+            self.post_message(self.Retrained())
+
+    def on_codebook_app_retrained(self, event: Retrained) -> None:
         self._retraining = False
-        if event.state is WorkerState.ERROR:
-            self.notify(f"retraining the suggester failed: {event.worker.error}", severity="error")
+        if event.error is not None:
+            self.notify(f"retraining the suggester failed: {event.error}", severity="error")
         elif self._retrain_again:
             self._retrain()
 

@@ -42,8 +42,8 @@ class AddCoding(Action):
         return f"coded {self.coding.code}"
 
     def do(self, project: Project) -> Change:
-        t = project.store.transcript(self.coding.transcript_id)
         c = self.coding
+        t = project.transcript(c.transcript_id)  # afresh: it may have been re-imported since
         new_id = project.add_coding(t, c.start, c.end, c.code, c.coder, c.origin, c.memo)
         self.coding = replace(c, id=new_id)
         return Change(added=[self.coding])

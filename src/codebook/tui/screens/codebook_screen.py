@@ -10,9 +10,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Tree
 
-from codebook.model import Code, CodebookError
-from codebook.tui.history import Action, Change
-from codebook.tui.screens.dialogs import AddCodeDialog
+from codebook.model import Code
+from codebook.tui.history import Action, AddCode, Change
+from codebook.tui.screens.dialogs import AddCodeDialog, parent_for
 from codebook.tui.widgets.code_tree import CodeFinder, CodeTree
 
 
@@ -44,7 +44,7 @@ def describe(code: Code, count: int = 0) -> str:
 class CodebookScreen(Screen):
     BINDINGS = [
         Binding("e", "new_code", "New code here"),
-        Binding("f", "filter_codes", "Filter"),
+        Binding("f", "focus('#code-filter')", "Filter"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -82,30 +82,20 @@ class CodebookScreen(Screen):
 
     def action_new_code(self) -> None:
         book = self.app.project.codebook
-        here = book.codes.get(self.code or "")
-        parent = None
-        if here is not None:
-            parent = here.id if book.children(here.id) or not here.codable else here.parent
 
         def added(code: Code | None) -> None:
-            if code is None:
-                return
-            try:
-                self.app.add_code(code)
-            except CodebookError as e:
-                self.notify(str(e), severity="error")
+            if code is None or self.app.perform(AddCode(code)) is None:
                 return
             self.rebuild(code.id)
             self.notify(f"added {code.id} to {self.app.project.codebook_path.name}")
 
-        self.app.push_screen(AddCodeDialog(book, "", parent), added)
+        self.app.push_screen(AddCodeDialog(book, "", parent_for(book, self.code)), added)
 
     def rebuild(self, select: str | None) -> None:
         """Show the codebook as it is now in the YAML (after adding, undo or redo)."""
         book = self.app.project.codebook
         tree = self.query_one(CodeTree)
-        tree.codebook = book
-        tree.rebuild()
+        tree.set_codebook(book)
         tree.set_counts(self.counts)
         if select not in book.codes:
             select = self.code if self.code in book.codes else next(iter(book.codes))
@@ -118,8 +108,5 @@ class CodebookScreen(Screen):
             self.counts = self.app.project.code_counts()
             self.rebuild(getattr(action, "code", None) and action.code.id)
 
-    def action_filter_codes(self) -> None:
-        self.query_one("#code-filter").focus()
-
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.app.go_back()

@@ -13,7 +13,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet, Select, TextArea
 from textual.widgets.option_list import Option
 
-from codebook.model import Code, Codebook
+from codebook.model import Code, Codebook, Coding, Transcript
+from codebook.tui.history import Action, AddMemo, CodingMemo
 from codebook.tui.widgets.code_tree import matches
 
 
@@ -89,7 +90,10 @@ class CodePicker(ModalScreen[str | None]):
 
 
 class CoderPicker(ModalScreen[str | None]):
-    """Choose a coder: you first, then those with most codings on the transcript."""
+    """Choose a coder: you first, then those with most codings on the transcript.
+
+    `whose` and `compare` ask the coding screen's two questions; None when there is no choice.
+    """
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
@@ -98,6 +102,24 @@ class CoderPicker(ModalScreen[str | None]):
         self.title_text = title
         self.counts = counts
         self.you = you
+
+    @classmethod
+    def whose(cls, counts: dict[str, int], you: str) -> CoderPicker | None:
+        """Whose codes to show: yours to code, anyone else's to read."""
+        counts = {you: 0} | counts
+        if len(counts) == 1:
+            return None
+        return cls(
+            "Show the codes of… (yours to code, others' to read; escape cancels)", counts, you
+        )
+
+    @classmethod
+    def compare(cls, counts: dict[str, int], shown: str, you: str) -> CoderPicker | None:
+        """Whose codes to set beside `shown`'s."""
+        counts = {k: n for k, n in counts.items() if k != shown}
+        if not counts:
+            return None
+        return cls(f"Compare {shown}'s codes with… (escape cancels)", counts, you)
 
     def compose(self) -> ComposeResult:
         def label(coder: str, n: int) -> str:
@@ -164,18 +186,42 @@ class SignIn(Screen[str]):
         self.dismiss(event.option.id)
 
 
-class MemoDialog(ModalScreen[tuple[str, str] | None]):
-    """A memo on a coding, the selected segment or the whole transcript; ctrl+s saves."""
+class MemoDialog(ModalScreen[Action | None]):
+    """A memo on the selected span, a coding on it or the whole transcript; ctrl+s saves.
+
+    It answers with the undoable action that writes the memo, for the screen to perform.
+    """
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
         Binding("ctrl+s", "save", "Save memo"),
     ]
 
-    def __init__(self, targets: list[tuple[str, str]], initial: str = "") -> None:
+    def __init__(
+        self,
+        transcript: Transcript,
+        coder: str,
+        span: tuple[int, int],
+        codings: list[Coding],
+        initial: str = "",
+    ) -> None:
         super().__init__()
-        self.targets = targets  # (key, label)
+        self.transcript = transcript
+        self.coder = coder
+        self.span = span
+        quote = " ".join(transcript.text[span[0] : span[1]].split())
+        self.targets: list[tuple[object, str]] = [  # the selection, each coding, the transcript
+            ("selection", f"the selection: “{quote[:40]}…”"),
+            *((c, f"the coding {c.code} [{c.start}-{c.end})") for c in codings),
+            ("transcript", f"the transcript {transcript.name}"),
+        ]
         self.initial = initial
+
+    def _memo(self, target: object, text: str) -> Action:
+        if isinstance(target, Coding):
+            return CodingMemo(target, text)
+        span = self.span if target == "selection" else ()
+        return AddMemo(self.transcript, text, self.coder, *span)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -192,13 +238,22 @@ class MemoDialog(ModalScreen[tuple[str, str] | None]):
         text = self.query_one("#memo-text", TextArea).text.strip()
         index = self.query_one("#memo-target", RadioSet).pressed_index
         if text:
-            self.dismiss((self.targets[max(index, 0)][0], text))
+            self.dismiss(self._memo(self.targets[max(index, 0)][0], text))
         else:
             self.notify("The memo is empty", severity="warning")
 
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "code"
+
+
+def parent_for(codebook: Codebook, near: str | None) -> str | None:
+    """Where a new code goes: under the code at the cursor if that one groups codes, else beside
+    it (under its parent); at the top without a code at the cursor."""
+    here = codebook.codes.get(near or "")
+    if here is None:
+        return None
+    return here.id if not here.codable or codebook.children(here.id) else here.parent
 
 
 class AddCodeDialog(ModalScreen[Code | None]):

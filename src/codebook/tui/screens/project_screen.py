@@ -1,4 +1,7 @@
-"""The project screen: the transcripts in a table; sort, filter, Enter opens one."""
+"""The project screen: the transcripts in a table; sort, filter, Enter opens one.
+
+The first screen and the one the others return to; it opens them through the app.
+"""
 
 from __future__ import annotations
 
@@ -144,11 +147,9 @@ class ProjectScreen(Screen):
         self.action_open()
 
     def action_open(self) -> None:
-        from codebook.tui.screens.coding import CodingScreen
-
         name = self._current()
         if name is not None:
-            self.app.push_screen(CodingScreen(self.app.project.transcript(name)))
+            self.app.open_transcript(name)
 
     def action_filter(self) -> None:
         self.query_one("#transcript-filter").focus()
@@ -160,16 +161,10 @@ class ProjectScreen(Screen):
         self.fill()
 
     def action_review(self) -> None:
-        from codebook.tui.screens.review import ReviewScreen
-
-        self.app.push_screen(ReviewScreen(None))
+        self.app.open_review(None)
 
     def action_summary(self) -> None:
-        from codebook.tui.screens.summary import SummaryScreen
-
-        self.app.push_screen(SummaryScreen())
+        self.app.open_summary()
 
     def action_codebook(self) -> None:
-        from codebook.tui.screens.codebook_screen import CodebookScreen
-
-        self.app.push_screen(CodebookScreen(None))
+        self.app.open_codebook(None)

@@ -2,7 +2,8 @@
 
 Pick a code in the tree; the table lists its codings across transcripts and coders, with the
 coded text in context and the transcript's attributes. Recode, uncode or move (recode the
-marked rows), merge the whole code into another, or jump to the segment in its transcript.
+marked rows), merge the whole code into another, or jump to the segment in its transcript
+(through the app, which owns navigation).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class ReviewScreen(Screen):
         Binding("x", "uncode", "Uncode"),
         Binding("e", "merge", "Merge code"),
         Binding("o", "jump", "Go to segment"),
-        Binding("f", "filter_codes", "Filter codes", show=False),
+        Binding("f", "focus('#code-filter')", "Filter codes", show=False),
         Binding("escape", "back", "Back"),
     ]
 
@@ -79,8 +80,7 @@ class ReviewScreen(Screen):
 
     def reload(self) -> None:
         tree = self.query_one(CodeTree)
-        tree.codebook = self.app.project.codebook
-        tree.rebuild()
+        tree.set_codebook(self.app.project.codebook)
         tree.set_counts(self.app.project.code_counts())
         self.load()
 
@@ -154,16 +154,9 @@ class ReviewScreen(Screen):
 
     # -- actions --------------------------------------------------------------------------------
     def _run(self, action: Action) -> None:
-        from codebook.model import CodebookError
-
-        try:
-            self.app.history.run(action)
-        except CodebookError as e:
-            self.notify(str(e), severity="error")
-            return
-        self.notify(action.label)
-        self.app.retrain_soon()
-        self.reload()
+        if self.app.perform(action) is not None:
+            self.notify(action.label)
+            self.reload()
 
     def on_history(self, action: Action, change: Change, verb: str) -> None:
         self.notify(f"{verb} {action.label}")
@@ -217,15 +210,9 @@ class ReviewScreen(Screen):
         self.app.push_screen(CodePicker(self.app.project.codebook, title, exclude=[source]), picked)
 
     def action_jump(self) -> None:
-        from codebook.tui.screens.coding import CodingScreen
-
         c = self.current
         if c is not None:
-            t = self.app.project.transcript(self.texts[c.transcript_id].name)
-            self.app.push_screen(CodingScreen(t, at=(c.start, c.end)))
-
-    def action_filter_codes(self) -> None:
-        self.query_one("#code-filter").focus()
+            self.app.open_transcript(self.texts[c.transcript_id].name, at=(c.start, c.end))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.app.go_back()

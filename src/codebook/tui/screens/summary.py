@@ -73,4 +73,4 @@ class SummaryScreen(Screen):
         self.load()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.app.go_back()

@@ -88,6 +88,11 @@ class CodeTree(Tree[str]):
         if node is not None:
             self.call_after_refresh(self.move_cursor, node)
 
+    def set_codebook(self, codebook: Codebook) -> None:
+        """Show the codebook as it is now (after a code was added, undone or redone)."""
+        self.codebook = codebook
+        self.rebuild()
+
     def set_filter(self, needle: str) -> None:
         self.needle = needle.strip()
         self.rebuild()

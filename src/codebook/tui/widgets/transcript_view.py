@@ -3,7 +3,8 @@
 Only visible rows are rendered: a 100,000-word transcript is a list of row tuples (computed once
 per width), never a widget per segment. Offsets are code points into the normalised text, and
 the display is one cell per code point (newlines shown as spaces), so a screen column maps
-straight back to an offset for mouse selection.
+straight back to an offset for mouse selection. The arithmetic lives in `transcript_layout`;
+this widget keeps the state, the styles and the keys.
 
 Compare mode adds a second coder's codes in a column right of the margin and marks the segments
 where the two coders' sets of codes differ (the segment unit of `codebook agreement`).
@@ -11,8 +12,7 @@ where the two coders' sets of codes differ (the segment unit of `codebook agreem
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from bisect import bisect_left
 
 from rich.segment import Segment as RichSegment
 from rich.style import Style
@@ -25,42 +25,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from codebook.model import Codebook, Coding, Segment
+from codebook.tui.widgets import transcript_layout as lay
+from codebook.tui.widgets.transcript_layout import GUTTER, MARGIN, OTHER, Row, SegmentCodings
 
-GUTTER = 11  # speaker name / timestamp
-MARGIN = 9  # compact labels of the codes on a segment
-OTHER = 7  # compare mode: the other coder's codes
-
-
-@dataclass(frozen=True)
-class Row:
-    segment: int  # -1 for the blank row between speaker turns
-    start: int
-    end: int
-    first: bool  # first row of its segment
-
-
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
-
-
-def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
-    """Greedy word wrap of text[start:end] into (start, end) pieces of at most `width`."""
-    out = []
-    width = max(width, 8)
-    while end - start > width:
-        cut = text.rfind(" ", start, start + width + 1)
-        if cut <= start:
-            cut = start + width
-            out.append((start, cut))
-            start = cut
-        else:
-            out.append((start, cut))
-            start = cut + 1
-    out.append((start, end))
-    return out
+__all__ = ["GUTTER", "MARGIN", "OTHER", "TranscriptView"]
 
 
 class TranscriptView(ScrollView, can_focus=True):
@@ -105,13 +73,11 @@ class TranscriptView(ScrollView, can_focus=True):
         self.starts = [s.start for s in segments]
         self.cursor = 0
         self.sel = (segments[0].start, segments[0].end) if segments else (0, 0)
-        self.codings: dict[int, Coding] = {}
-        self.on_segment: list[list[int]] = [[] for _ in segments]  # coding ids per segment
+        self.mine = SegmentCodings(self.starts)
         self.matches: tuple[str, list[int]] = ("", [])
         self.memo_segments: set[int] = set()
         self.other: str | None = None  # compare mode: the other coder
-        self.other_codings: dict[int, Coding] = {}
-        self.other_on_segment: list[list[int]] = [[] for _ in segments]
+        self.theirs = SegmentCodings(self.starts)
         self.disputed: set[int] = set()  # segments where the two coders' codes differ
         self.rows: list[Row] = []
         self.first_row: list[int] = []
@@ -120,12 +86,25 @@ class TranscriptView(ScrollView, can_focus=True):
         self._dragging: int | None = None
 
     # -- data ---------------------------------------------------------------------------------
+    @property
+    def codings(self) -> dict[int, Coding]:
+        return self.mine.codings
+
+    @property
+    def on_segment(self) -> list[list[int]]:
+        """Coding ids per segment (this coder's)."""
+        return self.mine.on_segment
+
+    @property
+    def other_codings(self) -> dict[int, Coding]:
+        return self.theirs.codings
+
+    @property
+    def other_on_segment(self) -> list[list[int]]:
+        return self.theirs.on_segment
+
     def set_codings(self, codings: list[Coding]) -> None:
-        self.codings = {c.id: c for c in codings}
-        self.on_segment = [[] for _ in self.segments]
-        for c in codings:
-            for i in self._segments_of(c.start, c.end):
-                self.on_segment[i].append(c.id)
+        self.mine = SegmentCodings(self.starts, codings)
         self._dispute(range(len(self.segments)))
         self.refresh()
 
@@ -133,11 +112,7 @@ class TranscriptView(ScrollView, can_focus=True):
         """Compare with another coder's codings (None: show only this coder's again)."""
         compared = self.other is not None
         self.other = coder
-        self.other_codings = {c.id: c for c in codings}
-        self.other_on_segment = [[] for _ in self.segments]
-        for c in codings:
-            for i in self._segments_of(c.start, c.end):
-                self.other_on_segment[i].append(c.id)
+        self.theirs = SegmentCodings(self.starts, codings)
         self.disputed = set()
         self._dispute(range(len(self.segments)))
         if compared != (coder is not None) and self._width:
@@ -147,9 +122,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def codes_at(self, segment: int) -> tuple[set[str], set[str]]:
         """(this coder's codes, the other coder's codes) on a segment."""
-        mine = {self.codings[i].code for i in self.on_segment[segment]}
-        theirs = {self.other_codings[i].code for i in self.other_on_segment[segment]}
-        return mine, theirs
+        return self.mine.codes(segment), self.theirs.codes(segment)
 
     def _dispute(self, segments) -> None:
         if self.other is None:
@@ -163,12 +136,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def next_disputed(self, direction: int) -> int | None:
         """The nearest disputed segment after (1) or before (-1) the cursor."""
-        ordered = sorted(self.disputed)
-        if direction > 0:
-            i = bisect_right(ordered, self.cursor)
-            return ordered[i] if i < len(ordered) else None
-        i = bisect_left(ordered, self.cursor)
-        return ordered[i - 1] if i > 0 else None
+        return lay.nearest(sorted(self.disputed), self.cursor, direction)
 
     def set_memos(self, spans: list[tuple[int, int]]) -> None:
         """Mark the segments that memos were written on (✎ in the margin)."""
@@ -176,36 +144,24 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
 
     def add_coding(self, coding: Coding) -> None:
-        self.codings[coding.id] = coding
-        for i in self._segments_of(coding.start, coding.end):
-            if coding.id not in self.on_segment[i]:
-                self.on_segment[i].append(coding.id)
-        self._dispute(self._segments_of(coding.start, coding.end))
+        self._dispute(self.mine.add(coding))
         self.refresh()
 
     def remove_coding(self, coding_id: int) -> None:
-        coding = self.codings.pop(coding_id, None)
-        if coding is not None:
-            for i in self._segments_of(coding.start, coding.end):
-                if coding_id in self.on_segment[i]:
-                    self.on_segment[i].remove(coding_id)
-            self._dispute(self._segments_of(coding.start, coding.end))
+        self._dispute(self.mine.remove(coding_id))
         self.refresh()
 
     def _segments_of(self, start: int, end: int) -> range:
-        """Indices of the segments overlapping [start, end)."""
-        lo = max(bisect_right(self.starts, start) - 1, 0)
-        hi = bisect_left(self.starts, end)
-        return range(lo, max(hi, lo + 1))
+        return lay.segments_of(self.starts, start, end)
 
     def segment_at(self, offset: int) -> int:
-        return max(bisect_right(self.starts, offset) - 1, 0)
+        return lay.segment_at(self.starts, offset)
 
     def codings_at(self, segment: int) -> list[Coding]:
-        return [self.codings[i] for i in self.on_segment[segment]]
+        return self.mine.at(segment)
 
     def is_coded(self, segment: int) -> bool:
-        return bool(self.on_segment[segment])
+        return bool(self.mine.on_segment[segment])
 
     @property
     def segment(self) -> Segment:
@@ -213,22 +169,12 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # -- layout -------------------------------------------------------------------------------
     def text_width(self, width: int) -> int:
-        return max(width - GUTTER - MARGIN - (OTHER if self.other else 0), 10)
+        return lay.text_width(width, self.other is not None)
 
     def _layout(self, width: int) -> None:
-        text_width = self.text_width(width)
-        rows: list[Row] = []
-        first_row: list[int] = []
-        speaker = object()
-        for i, seg in enumerate(self.segments):
-            if seg.speaker != speaker and i:
-                rows.append(Row(-1, seg.start, seg.start, False))
-            speaker = seg.speaker
-            first_row.append(len(rows))
-            for k, (a, b) in enumerate(wrap(self.text, seg.start, seg.end, text_width)):
-                rows.append(Row(i, a, b, k == 0))
-        self.rows, self.first_row, self._width = rows, first_row, width
-        self.virtual_size = Size(width, len(rows))
+        self.rows, self.first_row = lay.layout(self.text, self.segments, self.text_width(width))
+        self._width = width
+        self.virtual_size = Size(width, len(self.rows))
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._width:
@@ -268,10 +214,9 @@ class TranscriptView(ScrollView, can_focus=True):
         base = self.rich_style
         if row.segment < 0:
             return Strip.blank(width, base)
-        seg = self.segments[row.segment]
         current = row.segment == self.cursor
         line_style = base + self._styles["cursor"] if current else base
-        out: list[RichSegment] = [self._gutter(row, seg, index, current)]
+        out: list[RichSegment] = [self._gutter(row, index, current)]
         out.extend(self._text(row, line_style))
         pad = self.text_width(width) - (row.end - row.start)
         if pad > 0:
@@ -308,65 +253,34 @@ class TranscriptView(ScrollView, can_focus=True):
         segs = [RichSegment(bar, bar_style)]
         marks = []
         if row.first:
-            theirs = dict.fromkeys(
-                self.other_codings[i].code for i in self.other_on_segment[row.segment]
-            )
+            theirs = dict.fromkeys(c.code for c in self.theirs.at(row.segment))
             marks = self._marks(theirs, disputed)[: OTHER - 1]
         segs += [RichSegment(m, base + st) for m, st in marks]
         segs.append(RichSegment(" " * (OTHER - 1 - len(marks)), base))
         return segs
 
-    def _gutter(self, row: Row, seg: Segment, index: int, current: bool) -> RichSegment:
-        label = ""
-        style = self._styles["gutter"]
-        starts_turn = row.first and (
-            row.segment == 0 or self.segments[row.segment - 1].speaker != seg.speaker
-        )
-        if starts_turn:
-            label, style = (seg.speaker or "")[: GUTTER - 2], self._styles["speaker"]
-        elif index > 0 and self.rows[index - 1].first and self.rows[index - 1].segment >= 0:
-            prev = self.segments[self.rows[index - 1].segment]
-            is_turn = row.segment == 0 or self.segments[row.segment - 1].speaker != prev.speaker
-            if is_turn and not row.first:
-                label = _clock(seg.timestamp)
+    def _gutter(self, row: Row, index: int, current: bool) -> RichSegment:
+        label, is_speaker = lay.gutter_label(self.rows, self.segments, index)
+        style = self._styles["speaker" if is_speaker else "gutter"]
         if row.segment in self.disputed:
             style = style + self._styles["disagree"]
         bar = "▌" if current else " "
         return RichSegment(bar + label.ljust(GUTTER - 2)[: GUTTER - 2] + " ", style)
 
     def _text(self, row: Row, line_style: Style) -> list[RichSegment]:
-        a, b = row.start, row.end
-        spans = [self.codings[i] for i in self.on_segment[row.segment]]
-        cuts = {a, b}
-        for c in spans:
-            if a < c.start < b:
-                cuts.add(c.start)
-            if a < c.end < b:
-                cuts.add(c.end)
-        s0, s1 = self.sel
-        for p in (s0, s1):
-            if a < p < b:
-                cuts.add(p)
+        spans = self.mine.at(row.segment)
         word, hits = self.matches
-        found = []
-        if word:
-            lo = bisect_left(hits, a - len(word) + 1)
-            for h in hits[lo:]:
-                if h >= b:
-                    break
-                found.append((h, h + len(word)))
-                cuts.update(p for p in (h, h + len(word)) if a < p < b)
-        points = sorted(cuts)
+        found = lay.hits_in(hits, len(word), row.start, row.end) if word else []
         out = []
-        for p, q in zip(points, points[1:], strict=False):
+        for p, q, span, match, selected in lay.runs(
+            row.start, row.end, [(c.start, c.end) for c in spans], self.sel, found
+        ):
             style = line_style
-            for c in spans:
-                if c.start <= p and q <= c.end:
-                    style = style + self._code_style(c.code)
-                    break
-            if any(h <= p and q <= e for h, e in found):
+            if span >= 0:
+                style = style + self._code_style(spans[span].code)
+            if match:
                 style = style + self._styles["match"]
-            if s0 <= p and q <= s1:
+            if selected:
                 style = style + self._styles["selection"]
             out.append(RichSegment(self.text[p:q], style))
         return out
@@ -374,12 +288,10 @@ class TranscriptView(ScrollView, can_focus=True):
     def _margin(self, row: Row, base: Style, disputed: set[str] = frozenset()) -> list[RichSegment]:
         if not row.first:
             return [RichSegment(" " * MARGIN, base)]
-        codes = dict.fromkeys(self.codings[cid].code for cid in self.on_segment[row.segment])
-        marks = self._marks(codes, disputed)
+        here = self.mine.at(row.segment)
+        marks = self._marks(dict.fromkeys(c.code for c in here), disputed)
         text = "".join(m for m, _ in marks)
-        memo = row.segment in self.memo_segments or any(
-            self.codings[cid].memo for cid in self.on_segment[row.segment]
-        )
+        memo = row.segment in self.memo_segments or any(c.memo for c in here)
         lead = "✎" if memo else " "
         if len(text) > MARGIN - 1:
             return [RichSegment((lead + text[: MARGIN - 3] + "+" + " " * MARGIN)[:MARGIN], base)]
@@ -406,17 +318,14 @@ class TranscriptView(ScrollView, can_focus=True):
         if end <= start:
             return
         self.sel = (start, end)
-        self.cursor = max(bisect_right(self.starts, start) - 1, 0)
+        self.cursor = self.segment_at(start)
         self.refresh()
         self.post_message(self.Moved(self))
 
     def scroll_to_cursor(self, animate: bool = False) -> None:
         if not self.first_row:
             return
-        top = self.first_row[self.cursor]
-        bottom = top
-        while bottom + 1 < len(self.rows) and self.rows[bottom + 1].segment == self.cursor:
-            bottom += 1
+        top, bottom = lay.rows_of(self.rows, self.first_row, self.cursor)
         height = max(self.size.height, 1)
         y = self.scroll_offset.y
         if top < y:
@@ -429,54 +338,26 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def action_page(self, delta: int) -> None:
         height = max(self.size.height - 2, 1)
-        row = min(max(self.first_row[self.cursor] + delta * height, 0), len(self.rows) - 1)
-        while self.rows[row].segment < 0 and row + 1 < len(self.rows):
-            row += 1
-        self.move_to(self.rows[row].segment)
+        self.move_to(lay.page_target(self.rows, self.first_row[self.cursor] + delta * height))
 
     def action_jump_to(self, segment: int) -> None:
         self.move_to(segment if segment >= 0 else len(self.segments) - 1)
 
-    def _word_end(self, pos: int, direction: int) -> int:
-        text = self.text
-        if direction > 0:
-            while pos < len(text) and text[pos] == " ":
-                pos += 1
-            while pos < len(text) and text[pos] != " ":
-                pos += 1
-            return pos
-        pos -= 1
-        while pos > 0 and text[pos - 1] == " ":
-            pos -= 1
-        while pos > 0 and text[pos - 1] != " ":
-            pos -= 1
-        while pos > 0 and text[pos - 1] == " ":
-            pos -= 1
-        return pos
-
     def action_extend_word(self, direction: int) -> None:
         start, end = self.sel
-        new = self._word_end(end, direction)
+        new = lay.word_end(self.text, end, direction)
         if new > start:
             self.select(start, new)
 
     def action_extend_sentence(self, direction: int) -> None:
         start, end = self.sel
-        last = bisect_left(self.starts, end) - 1  # segment holding end - 1
-        target = last + direction
+        target = bisect_left(self.starts, end) - 1 + direction  # from the segment holding end - 1
         if 0 <= target < len(self.segments) and self.segments[target].end > start:
             self.select(start, self.segments[target].end)
 
     def action_move_start(self, direction: int) -> None:
         start, end = self.sel
-        if direction > 0:
-            new = self._word_end(start, 1)
-            while new < end and self.text[new] == " ":
-                new += 1
-        else:
-            new = self._word_end(start, -1)
-            while new > 0 and self.text[new - 1] != " ":
-                new -= 1
+        new = lay.moved_start(self.text, start, end, direction)
         if new < end:
             self.sel = (new, end)
             self.refresh()
@@ -492,19 +373,12 @@ class TranscriptView(ScrollView, can_focus=True):
             self.matches = ("", [])
             self.refresh()
             return False
-        lower, needle = self.text.lower(), word.lower()
-        hits, pos = [], lower.find(needle)
-        while pos >= 0:
-            hits.append(pos)
-            pos = lower.find(needle, pos + 1)
-        self.matches = (needle, hits)
+        hits = lay.find_all(self.text, word)
+        self.matches = (word.lower(), hits)
         if not hits:
             self.refresh()
             return False
-        after = self.sel[0] + 1 if forward else self.sel[0]
-        i = bisect_left(hits, after)
-        hit = hits[i % len(hits)] if forward else hits[(i - 1) % len(hits)]
-        self.move_to(max(bisect_right(self.starts, hit) - 1, 0))
+        self.move_to(self.segment_at(lay.next_hit(hits, self.sel[0], forward)))
         return True
 
     # -- mouse --------------------------------------------------------------------------------
@@ -523,7 +397,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.focus()
         self._dragging = offset
         self.capture_mouse()
-        segment = max(bisect_right(self.starts, offset) - 1, 0)
+        segment = self.segment_at(offset)
         if segment != self.cursor:
             self.move_to(segment, scroll=False)
 
@@ -533,13 +407,7 @@ class TranscriptView(ScrollView, can_focus=True):
         offset = self._offset_at(event.x, event.y)
         if offset is None or offset == self._dragging:
             return
-        a, b = sorted((self._dragging, offset))
-        # snap to whole words, as a researcher selects words rather than letters
-        while a > 0 and self.text[a - 1] != " ":
-            a -= 1
-        while b < len(self.text) and self.text[b] != " ":
-            b += 1
-        self.sel = (a, b)
+        self.sel = lay.snap_to_words(self.text, *sorted((self._dragging, offset)))
         self.refresh()
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
