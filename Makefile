@@ -5,23 +5,42 @@ BIN    := $(VENV)/bin
 SAMPLE := build/sample-project
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test sample lint bench clean libreoffice tmux chromium
+.PHONY: demo test sample lab lint bench clean libreoffice tmux chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m codebook.interchange.report.deid  # deduce's name lists, built once (~1 min)
 	touch $(STAMP)
 
 sample: $(STAMP)
 	rm -rf $(SAMPLE)
 	$(BIN)/codebook init $(SAMPLE)
 	$(BIN)/codebook --project $(SAMPLE) import --attributes transcripts/attributes.csv \
-		$$(ls transcripts/* | grep -v -e attributes.csv -e sample-codings.csv)
+		$$(ls transcripts/* | grep -v -e attributes.csv -e sample-codings.csv -e participants.csv)
 	$(BIN)/codebook --project $(SAMPLE) codings import transcripts/sample-codings.csv
+	$(BIN)/codebook --project $(SAMPLE) participants import transcripts/participants.csv
 
+# Opens as CODEBOOK_CODER, or as the coder with most codings in the sample (read from its store),
+# so the transcript list shows coded work from the first screen.
 demo: sample
-	$(BIN)/codebook --project $(SAMPLE) code --coder $${CODEBOOK_CODER:-$${USER:-researcher}}
+	$(BIN)/codebook --project $(SAMPLE) code --coder "$${CODEBOOK_CODER:-$$($(BIN)/python -c \
+		'import sys; from codebook import Project; print(Project.open(sys.argv[1]).top_coder() or "researcher")' \
+		$(SAMPLE))}"
+
+# JupyterLab on notebooks/ with the sample project (built if missing); the notebooks read
+# CODEBOOK_PROJECT, CODEBOOK_CODER and CODEBOOK_BY (see the README).
+$(VENV)/.notebooks: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebooks]'
+	touch $@
+
+$(SAMPLE)/.codebook/project.sqlite:
+	$(MAKE) sample
+
+lab: $(VENV)/.notebooks $(SAMPLE)/.codebook/project.sqlite
+	CODEBOOK_PROJECT=$${CODEBOOK_PROJECT:-$(abspath $(SAMPLE))} $(BIN)/jupyter lab \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 test: $(STAMP) libreoffice tmux chromium
 	$(BIN)/ruff check src tests benchmarks

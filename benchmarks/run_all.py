@@ -26,7 +26,10 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).parent))
 import bench_agreement  # noqa: E402
 import bench_analysis  # noqa: E402
+import bench_cli  # noqa: E402
 import bench_import  # noqa: E402
+import bench_matrix  # noqa: E402
+import bench_pdf  # noqa: E402
 import bench_refi  # noqa: E402
 import bench_report  # noqa: E402
 import bench_suggest  # noqa: E402
@@ -38,6 +41,9 @@ from codebook import Project  # noqa: E402
 
 FULL = dict(transcripts=1000, words=1000, codings=50_000, suggest=(300, 1000, 7500), tui=100_000)
 QUICK = dict(transcripts=12, words=150, codings=400, suggest=(10, 150, 200), tui=2_000)
+# whole-process command times: a 200-transcript project of ~400k words (transcripts, words,
+# codings, runs per command)
+CLI = {False: (200, 2000, 10_000, 7), True: (6, 150, 100, 1)}
 
 
 def scale_pass(tmp: Path, transcripts: int, words: int, codings: int, repeat: int) -> list[Row]:
@@ -54,6 +60,7 @@ def scale_pass(tmp: Path, transcripts: int, words: int, codings: int, repeat: in
             ),
             ("analysis", lambda: bench_analysis.measure(project)),
             ("reports", lambda: bench_report.measure(project, tmp / "out")),
+            ("framework matrix", lambda: bench_matrix.measure(project, tmp / "matrix")),
             ("agreement", lambda: bench_agreement.agreement(project)),
             ("REFI-QDA", lambda: bench_refi.measure(project, tmp)),
             ("suggest", lambda: bench_suggest.measure(project)),
@@ -88,6 +95,8 @@ def main() -> None:
         "TUI coding screen",
         lambda: bench_tui.run(size["tui"], size["tui"] // 20, repeat, suggest=False),
     )
+    rows += timed_step("command line", lambda: bench_cli.run(*CLI[args.quick]))
+    rows += timed_step("PDF import", lambda: bench_pdf.run(5 if args.quick else 100))
     note(f"all benchmarks: {(time.perf_counter() - t0) / 60:.1f} min")
     show(rows)
 

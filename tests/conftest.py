@@ -15,9 +15,9 @@ from codebook import Project
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini-codebook.yaml"
+FOCUS = DATA / "focus"  # the second project: see the `focus_project` fixture
 REFERENCE = ROOT / "codebooks" / "domeinspecifieke-geletterdheid.yaml"
 SAMPLES = ROOT / "transcripts"
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture
@@ -37,24 +37,44 @@ def sample_project(tmp_path_factory) -> Path:
     )
     run("-p", str(root), "import", "--attributes", str(SAMPLES / "attributes.csv"), *files)
     run("-p", str(root), "codings", "import", str(SAMPLES / "sample-codings.csv"))
+    run("-p", str(root), "participants", "import", str(SAMPLES / "participants.csv"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def focus_project(tmp_path_factory) -> Path:
+    """A second, differently shaped project (tests/data/focus): English codebook with other
+    attributes (site per transcript, role per participant), coders maria and tomas, and a
+    focus group; built once per session like the sample."""
+    root = tmp_path_factory.mktemp("focus") / "project"
+    run("init", str(root), "--codebook", str(FOCUS / "codebook.yaml"))
+    files = sorted(str(p) for p in FOCUS.iterdir() if p.suffix in {".txt", ".md"})
+    run("-p", str(root), "import", *files)
+    run("-p", str(root), "codings", "import", str(FOCUS / "codings.csv"))
+    run("-p", str(root), "participants", "import", str(FOCUS / "participants.csv"))
     return root
 
 
 @pytest.fixture(scope="session")
 def run_notebook(sample_project):
-    """Execute a notebook of notebooks/ against the sample project, once per test session."""
+    """Execute a notebook of notebooks/ against a project (the sample by default) with its
+    parameters from `env` (CODEBOOK_CODER, CODEBOOK_BY), once per test session."""
     import nbformat
     from nbclient import NotebookClient
 
     done = {}
+    names = ("CODEBOOK_PROJECT", "CODEBOOK_CODER", "CODEBOOK_BY", "MPLBACKEND")
 
-    def execute(name: str):
-        if name not in done:
+    def execute(name: str, project: Path | None = None, env: dict | None = None):
+        key = (name, str(project or sample_project), tuple(sorted((env or {}).items())))
+        if key not in done:
             path = ROOT / "notebooks" / name
             # the kernel's own inline backend, so figures become image outputs
-            saved = {k: os.environ.get(k) for k in ("CODEBOOK_PROJECT", "MPLBACKEND")}
-            os.environ["CODEBOOK_PROJECT"] = str(sample_project)
-            os.environ.pop("MPLBACKEND", None)
+            saved = {k: os.environ.get(k) for k in names}
+            for k in names:
+                os.environ.pop(k, None)
+            os.environ["CODEBOOK_PROJECT"] = str(project or sample_project)
+            os.environ.update(env or {})
             try:
                 nb = nbformat.read(path, as_version=4)
                 NotebookClient(
@@ -69,8 +89,8 @@ def run_notebook(sample_project):
                         os.environ.pop(k, None)
                     else:
                         os.environ[k] = v
-            done[name] = nb
-        return done[name]
+            done[key] = nb
+        return done[key]
 
     return execute
 

@@ -219,7 +219,7 @@ def agreement_json(project, *args):
 def test_sample_agreement_matches_scikit_learn_per_code(sample_project):
     result = agreement_json(sample_project, "--coders", "coder_a,coder_b")
     compared = set(result["transcripts"])
-    assert len(compared) == 5 and len(result["left_out"]) == 6
+    assert len(compared) == 5 and len(result["left_out"]) == 7  # the focus group: coder_a only
     assert all(x["not_coded_by"] == ["coder_b"] for x in result["left_out"])
     with Project.open(sample_project) as project:
         frames = project.frames()
@@ -246,8 +246,11 @@ def test_sample_agreement_matches_scikit_learn_per_code(sample_project):
 
 
 def test_sample_character_level_from_the_csv(sample_project):
-    """NVivo-style figures, recomputed from sample-codings.csv and the transcript lengths."""
-    result = agreement_json(sample_project, "--unit", "character", "--codes", "sit.network")
+    """NVivo-style figures, recomputed from sample-codings.csv and the transcript lengths (every
+    character, so the interviewer's turns too)."""
+    result = agreement_json(
+        sample_project, "--unit", "character", "--codes", "sit.network", "--include-interviewer"
+    )
     with Project.open(sample_project) as project:
         lengths = {t.name: len(t.text) for t in project.transcripts()}
     vectors = {c: [] for c in ("coder_a", "coder_b")}

@@ -74,7 +74,7 @@ def fixture(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def f(fixture):
-    return fixture.frames()
+    return fixture.frames(include_interviewer=True)  # the hand-computed values count them
 
 
 def ann(f):
@@ -109,7 +109,7 @@ def test_frames_read_from_sql_equal_the_object_built_frames(fixture, f):
 
 def test_frames_and_stats_of_an_empty_project(mini_project):
     empty = mini_project.frames()
-    assert [len(frame) for frame in empty.values()] == [0, 0, 0]
+    assert [len(frame) for frame in empty.values()] == [0, 0, 0, 0]  # left_out too
     assert {"segment_id", "text"} <= set(empty["segments"].columns)
     assert {"code", "label", "ancestors"} <= set(empty["coded"].columns)
     assert mini_project.stats().empty and mini_project.stats(normalise=True).empty
@@ -339,7 +339,13 @@ def test_stats_cli_with_level_and_normalise(fixture):
     )
     rows = {(d["code"], d["stakeholder_group"]): d for d in data}
     assert rows[("barrier", "ouder")]["segments"] == 3
-    assert rows[("barrier", "ouder")]["share_segments"] == pytest.approx(3 / 7)
+    # the parents said 5 segments; with the interviewer's 2 questions there are 7
+    assert rows[("barrier", "ouder")]["share_segments"] == pytest.approx(3 / 5)
+    asked = run("-p", root, "stats", "--by", "stakeholder_group", "--level", "0",
+                "--normalise", "--include-interviewer", "--format", "json")  # fmt: skip
+    rows_all = {(d["code"], d["stakeholder_group"]): d for d in json.loads(asked.stdout)}
+    assert rows_all[("barrier", "ouder")]["share_segments"] == pytest.approx(3 / 7)
+    assert "interviewer" not in asked.stderr
     assert rows[("help", "leerkracht")]["share_transcripts"] == 1.0
     assert list(data[0])[:4] == ["code", "label", "stakeholder_group", "segments"]
     plain = run("-p", root, "stats", "--format", "csv").stdout.splitlines()
@@ -384,7 +390,7 @@ def test_coded_frame_pairs_every_coding_with_exactly_the_segments_it_overlaps(cu
 
 def test_overview_counts_match_the_frames(project):
     """The project screen's counts from offsets alone agree with the coded frame's counting."""
-    f = project.frames()
+    f = project.frames(include_interviewer=True)  # all offsets, as given to overview_counts
     coders = sorted(set(f["codings"]["coder"]))
     assert coders
     for coder in [*coders, "nobody"]:

@@ -200,10 +200,10 @@ def test_plots_are_figures_with_dutch_labels_and_save_as_png_and_svg(sample, tmp
 
 
 def test_the_themes_notebook_shows_its_plots(run_notebook):
-    """The notebook runs (as in test_notebooks) and each of its six plots is rendered as PNG."""
-    nb = run_notebook("02_themes_by_stakeholder_group.ipynb")
+    """The notebook runs (as in test_notebooks) and each of its five plots is rendered as PNG."""
+    nb = run_notebook("02_themes_by_group.ipynb")
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
-    assert sum("image/png" in o.get("data", {}) for o in outputs) == 6
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 5
     text = "".join(o.get("text", "") for o in outputs)
     assert "chi2 = " in text and "warning: " in text

@@ -19,6 +19,7 @@ FIGURES = {  # how a row's figure starts -> how many such rows
     "frames + frequency table by group": 1,
     "chi-square": 1,
     "report over": 1,
+    "framework matrix": 2,  # built + .xlsx at scale, and the other formats
     "export coded segments": 1,
     "agreement, 2 coders": 1,
     "REFI-QDA .qdpx export / import": 1,
@@ -26,10 +27,19 @@ FIGURES = {  # how a row's figure starts -> how many such rows
     "suggest, one segment, trained model": 2,
     "retrain on": 2,
     "retrain after one more coding": 2,
+    "react to one coding at once": 2,  # Project.learn, on both projects
     "merge a copy": 1,
     "TUI: open a ": 2,  # from the list, and the large transcript
     "TUI: key round trip through Pilot": 1,
     "TUI: key handler + store write + redraw": 1,
+    "`codebook --help`": 1,  # whole-process command times (bench_cli)
+    "`show` one transcript": 1,
+    "`stats`,": 1,
+    "`stats --by": 1,
+    "`stats --crosstab`": 1,
+    "`query": 1,
+    "`import`": 1,
+    "PDF: import a ": 2,  # in a session (the target), and the whole process (bench_pdf)
 }
 
 

@@ -60,12 +60,12 @@ def test_sigkill_mid_session_loses_nothing_shown_as_done(tmp_path):
     try:
         pid = int(tmux("list-panes", "-t", SESSION, "-F", "#{pane_pid}").split()[0])
         total = int(wait_for(r"0/(\d+) coded")[1])
-        shown, seg = 0, int(wait_for(r"seg (\d+)/")[1])
+        shown, seg = 0, int(wait_for(r"segment (\d+)/")[1])
         for key in ["T", "j", "D", "j", "H", "j", "T", "j", "j", "D", "j", "H"]:
             tmux("send-keys", "-t", SESSION, key)
             if key == "j":
                 seg += 1
-                wait_for(rf"seg {seg}/{total}")
+                wait_for(rf"segment {seg}/{total}")
             else:
                 shown += 1
                 wait_for(rf"\b{shown}/{total} coded")

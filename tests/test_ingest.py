@@ -251,8 +251,10 @@ def test_broken_subtitles_and_docx_give_clear_errors(tmp_path):
         read_transcript(write(tmp_path / "bad.vtt", "this is not webvtt\n"), BOOK)
     with pytest.raises(CodebookError, match="bad.docx: not a .docx file"):
         read_transcript(write(tmp_path / "bad.docx", b"PK nope"), BOOK)
-    with pytest.raises(CodebookError, match="unsupported format '.pdf'"):
+    with pytest.raises(CodebookError, match="x.pdf: not a PDF file"):
         read_transcript(write(tmp_path / "x.pdf", b"%PDF"), BOOK)
+    with pytest.raises(CodebookError, match="unsupported format '.pages'"):
+        read_transcript(write(tmp_path / "x.pages", b"PK"), BOOK)
 
 
 def test_decoding_utf8_bom_utf16_and_cp1252():

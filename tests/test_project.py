@@ -7,6 +7,7 @@ from conftest import write
 
 from codebook import Project
 from codebook.model import CodebookError
+from codebook.store.schema import SCHEMA_VERSION
 
 TEXT = (
     "---\nstakeholder_group: ouder\n---\nI: Hoe gaat het met de brieven?\nR: Slecht. "
@@ -34,7 +35,7 @@ def test_store_is_sqlite_in_wal_mode(mini_project):
     db = mini_project.root / ".codebook" / "project.sqlite"
     with sqlite3.connect(db) as conn:
         assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
-    assert mini_project.store.get_meta("schema_version") == "1"
+    assert mini_project.store.get_meta("schema_version") == str(SCHEMA_VERSION)
 
 
 def test_import_keeps_text_hash_original_and_segments(tmp_path, mini_project):

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import DATA, MINI, SHARED, run
+from conftest import DATA, MINI, run
 
 from codebook import CodebookError, Project
 from codebook.interchange.refi_qda import safety
 
 REFI = DATA / "refi"
-SAMPLES = SHARED / "refi-qda" / "samples"
+SAMPLES = REFI / "samples"  # real exports by NVivo and qualitative-coding
 HOSTILE = {
     "xxe.qdpx": "DOCTYPE",
     "xxe.qdc": "DOCTYPE",
@@ -116,7 +117,11 @@ def test_quirks_crlf_bom_braces_inner_name_docx_variables_notes(tmp_path):
     with Project.open(root) as p:
         t = p.transcript("Interview één")
         assert "\r" not in t.text and "\ufeff" not in t.text
-        assert t.attributes == {"domein": "opvoeding", "leeftijd": "42"}
+        assert t.attributes == {"domein": "opvoeding"}
+        # case 'Fam 1' holds the whole source, in which one respondent speaks: a participant
+        (fam,) = p.participants()
+        assert (fam.name, fam.attributes) == ("Fam 1", {"leeftijd": "42"})
+        assert {s.label: s.participant for s in p.speakers(t)} == {"I": None, "R": "Fam 1"}
         got = {(p.transcript(c.transcript_id).name, t2(p, c), c.code, c.coder) for c in p.codings()}
         assert got == {
             ("Interview één", "DigiD", "barrier.digital", "anna"),
@@ -263,28 +268,34 @@ def test_unknown_export_format_or_missing_file_gives_a_clear_error(
 def test_failure_while_writing_leaves_store_and_codebook_yaml_as_they_were(
     tmp_path, monkeypatch, where
 ):
-    from codebook.interchange.refi_qda import merge
+    from codebook.store.store import Store
 
     root = new_project(tmp_path)
     before = state(root)
+    seen = []
 
     def fail_codings(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    def fail_after_yaml(path, data):
-        original(path, data)  # the new YAML is on disk, then the commit fails
-        raise RuntimeError("disk full")
+    @contextmanager
+    def commit_fails(self):
+        """The new YAML is on disk, then the commit fails."""
+        with real(self) as conn:
+            yield conn
+            seen.append(codebook_path.read_bytes())
+            raise RuntimeError("disk full")
 
-    original = merge.write_yaml
-    if where == "codings":
-        from codebook.store.store import Store
-
-        monkeypatch.setattr(Store, "insert_new_codings", fail_codings)
-    else:
-        monkeypatch.setattr(merge, "write_yaml", fail_after_yaml)
+    real = Store.transaction
     with Project.open(root) as p, pytest.raises(RuntimeError, match="disk full"):
+        codebook_path = p.codebook_path
+        if where == "codings":
+            monkeypatch.setattr(Store, "insert_new_codings", fail_codings)
+        else:
+            monkeypatch.setattr(Store, "transaction", commit_fails)
         p.import_qdpx(REFI / "quirks.qdpx")
     monkeypatch.undo()
+    if where == "yaml":
+        assert hashlib.sha256(seen[0]).hexdigest() != before[0]
     assert state(root) == before
 
 

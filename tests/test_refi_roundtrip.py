@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 import xmlschema
-from conftest import SHARED, run, write
+from conftest import run, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codebook import Project
 from codebook.ingest.decode import normalise
+from codebook.interchange.refi_qda import CODEBOOK_XSD, PROJECT_XSD
 from codebook.interchange.refi_qda.text import normalise_with_map
 
-SCHEMAS = SHARED / "refi-qda"
 EMPTY_CODEBOOK = """codebook: {id: leeg, language: nl}
 codes:
   - id: placeholder
@@ -27,12 +27,12 @@ codes:
 
 @pytest.fixture(scope="module")
 def project_schema():
-    return xmlschema.XMLSchema(str(SCHEMAS / "Project.xsd"))
+    return xmlschema.XMLSchema(str(PROJECT_XSD))
 
 
 @pytest.fixture(scope="module")
 def codebook_schema():
-    return xmlschema.XMLSchema(str(SCHEMAS / "Codebook.xsd"))
+    return xmlschema.XMLSchema(str(CODEBOOK_XSD))
 
 
 @pytest.fixture(scope="module")
@@ -60,18 +60,26 @@ def qde_of(path: Path) -> bytes:
 def test_export_is_valid_and_holds_everything(rich_project, tmp_path, project_schema):
     out = tmp_path / "p.qdpx"
     res = run("-p", str(rich_project), "export", "-o", str(out))
-    assert "33 code(s), 11 transcript(s), 640 coding(s) and 3 memo(s)" in res.stdout
+    with Project.open(rich_project) as p:
+        n_codes, n_transcripts = len(p.codebook.codes), len(p.transcripts())
+        n_codings = len(p.codings())
+        coding_memos = sum(1 for c in p.codings() if c.memo)
+    assert (
+        f"{n_codes} code(s), {n_transcripts} transcript(s), {n_codings} coding(s) and 3 memo(s)"
+        f" plus {coding_memos} memo(s) on codings"
+    ) in res.stdout
     qde = qde_of(out)
     project_schema.validate(qde)
     text = qde.decode("utf-8")
-    assert text.count("<PlainTextSelection ") == 640 + 1  # one per coding, one span memo
-    with Project.open(rich_project) as p:
-        coding_memos = sum(1 for c in p.codings() if c.memo)
+    turns = text.count("<SelectionRef ")  # focus-group turns the participants' cases hold
+    assert turns > 0
+    # one per coding, one span memo, one per turn of a case
+    assert text.count("<PlainTextSelection ") == n_codings + 1 + turns
     assert text.count("<Note ") == 3 + coding_memos > 4  # memos, then codings with a memo
     assert 'typeOfVariable="Text"' in text and "stakeholder_group" in text
     with zipfile.ZipFile(out) as z:
         names = z.namelist()
-        assert len([n for n in names if n.startswith("sources/")]) == 11
+        assert len([n for n in names if n.startswith("sources/")]) == n_transcripts
         for ref in re.findall(r'plainTextPath="internal://([^"]+)"', text):
             assert f"sources/{ref}" in names
 

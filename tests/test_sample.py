@@ -10,21 +10,30 @@ from codebook import Project
 def test_sample_transcripts(sample_project):
     with Project.open(sample_project) as p:
         transcripts = p.transcripts()
-        segments = p.frames()["segments"]
+        segments = p.frames(include_interviewer=True)["segments"]
+        said = p.frames()["segments"]
         assert len(transcripts) >= 10
         assert len({t.format for t in transcripts}) >= 3
         assert {t.attributes["domain"] for t in transcripts} == {"opvoeding", "werk_en_inkomen"}
-        assert len({t.attributes["stakeholder_group"] for t in transcripts}) >= 6
+        assert said["stakeholder_group"].nunique() >= 6
+        attributes = ["stakeholder_group", "domain", "level", "language_background"]
         for t in transcripts:
             spoken = segments[segments.transcript == t.name]["text"].str.split().str.len().sum()
             assert 800 <= spoken <= 2500, (t.name, spoken)
-            assert set(t.attributes) >= {
-                "stakeholder_group",
-                "domain",
-                "level",
-                "language_background",
-            }, t.name
+            # every respondent segment has every attribute: from the transcript, or (in the
+            # focus group) from the participant who speaks
+            mine = said[said.transcript == t.name]
+            assert mine[attributes].notna().all().all(), t.name
             assert t.language == "nl"
+
+
+def test_sample_focus_group_has_participants_of_several_groups(sample_project):
+    with Project.open(sample_project) as p:
+        said = p.frames()["segments"]
+    group = said[said["transcript"].str.contains("focusgroep")]
+    assert group["participant"].nunique() >= 3
+    assert group["stakeholder_group"].nunique() >= 3
+    assert not group["interviewer"].any()
 
 
 def test_sample_files_are_marked_fictional():

@@ -30,6 +30,7 @@ from codebook import Project
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CODER = "browser_coder"
+PASSWORD = "correct horse battery staple"
 TRANSCRIPT = "05-gemeente-beleidsmedewerker"
 ANSI = re.compile(rb"\x1b(\[[0-9;?$]*[A-Za-z~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Z0-9])")
 
@@ -90,6 +91,14 @@ def stop(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+def add_user(project: Path, name: str, password: str) -> None:
+    """An account as an admin makes one, the password on standard input."""
+    subprocess.run(
+        [codebook_exe(), "-p", str(project), "users", "add", name, "--password-stdin"],
+        input=password + "\n", text=True, check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def project(sample_project, tmp_path) -> Path:
     """A copy of the sample project, so coding in the browser changes no other test's data."""
@@ -130,7 +139,9 @@ class Tab:
 @contextlib.asynccontextmanager
 async def tab(ws_url: str):
     async with aiohttp.ClientSession() as session:
-        async with session.ws_connect(ws_url + "?width=160&height=50") as ws:
+        # a browser sends its page's origin; the server refuses a websocket without its own
+        origin = ws_url.replace("ws://", "http://").removesuffix("/ws")
+        async with session.ws_connect(ws_url + "?width=160&height=50", origin=origin) as ws:
             yield Tab(ws)
 
 
@@ -144,8 +155,8 @@ async def screen_text(ws_url: str, wanted: list[str], timeout: float = 60) -> st
 def test_serves_the_textual_page_and_the_app_on_the_project(project, tmp_path):
     with Project.open(project) as p:
         names = [t.name for t in p.transcripts()]
-    assert len(names) == 11
-    with serving(project, "--coder", CODER, log=tmp_path / "serve.log") as url:
+    assert len(names) > 1
+    with serving(project, "--no-auth", "--coder", CODER, log=tmp_path / "serve.log") as url:
         page = fetch(url)
         port = url.rsplit(":", 1)[1].strip("/")
         assert f'data-session-websocket-url="ws://127.0.0.1:{port}/ws"' in page
@@ -191,13 +202,23 @@ class DevTools:
 
 
 async def code_in_browser(port: int, url: str, project: Path, shot: Path) -> list:
-    """Load the page, wait for the app's first screen, screenshot it, press a code hotkey."""
+    """Sign in through the page, wait for the app's first screen, screenshot it, press a code
+    hotkey."""
     async with aiohttp.ClientSession() as session:
         async with session.get(f"http://127.0.0.1:{port}/json/list") as response:
             page = next(t for t in await response.json() if t["type"] == "page")
         async with session.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0) as ws:
             chrome = DevTools(ws)
             await chrome.call("Page.navigate", url=url)
+            deadline = time.monotonic() + 30
+            while not await chrome.js("!!document.querySelector('form[action=\"/login\"]')"):
+                assert time.monotonic() < deadline, "no sign-in page in the browser"
+                await asyncio.sleep(0.2)
+            await chrome.js(
+                f"document.getElementById('name').value = {CODER!r};"
+                f"document.getElementById('password').value = {PASSWORD!r};"
+                "document.querySelector('form').submit()"
+            )
             deadline = time.monotonic() + 90
             while "-first-byte" not in (await chrome.js("document.body.className") or ""):
                 assert time.monotonic() < deadline, "the app never drew in the browser"
@@ -240,9 +261,8 @@ def test_chromium_shows_the_app_and_codes_a_segment(project, tmp_path):
             assert time.monotonic() < deadline, "Chromium did not open its DevTools port"
             time.sleep(0.2)
         devtools_port = int(active.read_text().split()[0])
-        with serving(
-            project, "--coder", CODER, "--transcript", TRANSCRIPT, log=tmp_path / "serve.log"
-        ) as url:
+        add_user(project, CODER, PASSWORD)
+        with serving(project, "--transcript", TRANSCRIPT, log=tmp_path / "serve.log") as url:
             shot = tmp_path / "browser.png"
             mine = asyncio.run(code_in_browser(devtools_port, url, project, shot))
     finally:
@@ -273,8 +293,10 @@ async def code_as(ws_url: str, project: Path, coder: str) -> list:
 
 
 def test_one_server_each_tab_its_own_coder(project, tmp_path):
-    """Without --coder, each tab asks who is coding: two tabs at once code as two coders."""
-    with serving(project, "--transcript", TRANSCRIPT, log=tmp_path / "serve.log") as url:
+    """--no-auth without --coder: each tab asks who is coding; two tabs code as two coders."""
+    with serving(
+        project, "--no-auth", "--transcript", TRANSCRIPT, log=tmp_path / "serve.log"
+    ) as url:
         ws_url = url.replace("http://", "ws://") + "ws"
 
         async def both():
@@ -291,7 +313,7 @@ def test_one_server_each_tab_its_own_coder(project, tmp_path):
 
 
 def test_serve_reports_user_errors(tmp_path):
-    proc = run("-p", str(tmp_path), "serve", "--coder", CODER, check=False)
+    proc = run("-p", str(tmp_path), "serve", check=False)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
 
@@ -302,7 +324,7 @@ def test_serve_reports_a_port_in_use(project):
         taken.listen()
         port = taken.getsockname()[1]
         proc = subprocess.run(
-            [codebook_exe(), "-p", str(project), "serve", "--coder", CODER, "--port", str(port)],
+            [codebook_exe(), "-p", str(project), "serve", "--no-auth", "--port", str(port)],
             capture_output=True,
             text=True,
             timeout=60,

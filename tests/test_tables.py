@@ -9,7 +9,8 @@ from conftest import SAMPLES, run
 
 COLUMNS = [
     "transcript", "stakeholder_group", "domain", "level", "language_background", "speaker",
-    "start", "end", "text", "code", "label", "ancestors", "coder", "origin", "memo",
+    "participant", "start", "end", "page", "text", "code", "label", "ancestors", "coder", "origin",
+    "memo",
 ]  # fmt: skip
 
 
@@ -20,7 +21,8 @@ def exported(sample_project, tmp_path_factory):
     for suffix in ("csv", "xlsx", "parquet"):
         paths[suffix] = out / f"coded.{suffix}"
         proc = run("-p", str(sample_project), "export", "-o", str(paths[suffix]))
-        assert proc.stdout.strip() == f"640 coded segment(s) written to {paths[suffix]}"
+        assert proc.stdout.strip() == f"676 coded segment(s) written to {paths[suffix]}"
+        assert "279 interviewer segment(s) left out" in proc.stderr
     return paths
 
 
@@ -40,16 +42,19 @@ def test_csv_and_parquet_hold_every_coding(exported):
     transcript = (SAMPLES / "01-ouder-nt2-amina.txt").read_text(encoding="utf-8")
     assert row["text"].split()[:4] == transcript[transcript.index(row["text"][:30]) :].split()[:4]
     assert parquet["start"].dtype.kind == "i"
-    assert csv.drop(columns="memo").equals(
-        parquet.drop(columns="memo").astype(csv.dtypes.drop("memo"))
-    )
+    assert parquet["page"].dtype == "Int64"  # a nullable integer: no page in a text transcript
+    as_csv = parquet.astype(csv.dtypes).fillna({"page": "", "memo": ""})
+    assert csv.equals(as_csv)
 
 
 def test_xlsx_sheets_read_back(exported, sample_project):
     sheets = pd.read_excel(exported["xlsx"], sheet_name=None)
-    assert list(sheets) == ["coded segments", "codebook", "frequencies", "frequencies (long)"]
+    assert list(sheets) == [
+        "coded segments", "codebook", "frequencies", "frequencies (long)",
+        "raamwerkmatrix", "raamwerkmatrix citaten",  # the framework matrix and its quotes
+    ]  # fmt: skip
     assert list(sheets["coded segments"].columns) == COLUMNS
-    assert len(sheets["coded segments"]) == 640
+    assert len(sheets["coded segments"]) == 676
     book = sheets["codebook"]
     assert book["id"].iloc[0] == "dsg" and len(book) == 33
     assert {"definition", "include", "exclude", "examples", "label_en"} <= set(book.columns)
@@ -75,7 +80,8 @@ def test_xlsx_sheets_read_back(exported, sample_project):
 def test_xlsx_is_formatted_for_people(exported):
     wb = openpyxl.load_workbook(exported["xlsx"])
     for ws in wb.worksheets:
-        assert ws.freeze_panes == "A2", ws.title
+        frozen = "B2" if ws.title == "raamwerkmatrix" else "A2"  # the matrix: its cases too
+        assert ws.freeze_panes == frozen, ws.title
         assert ws.auto_filter.ref == ws.dimensions, ws.title
         assert ws["A1"].font.bold
     ws = wb["coded segments"]

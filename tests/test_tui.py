@@ -67,7 +67,9 @@ async def test_open_transcript_from_the_project_screen(project):
         assert app.screen.transcript.name == "11-bibliotheek-digitaal-hulppunt"
         status = str(app.screen.query_one("#status").render())
         assert CODER in status and "0/" in status
-        await pilot.press("T", "o")  # code one segment, back to the list: progress updated
+        # code the respondent's first segment, after the two sentences of the question (progress
+        # counts what respondents said), back to the list: progress updated
+        await pilot.press("j", "j", "T", "o")
         await pilot.pause()
         table = app.screen.query_one("#transcripts")
         name = "11-bibliotheek-digitaal-hulppunt"
@@ -339,7 +341,7 @@ async def test_command_palette_lists_the_screen_actions(project):
     async with app.run_test(size=(100, 30)) as pilot:
         await open_amina(pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Accept sugg.", "Reject sugg.", "Undo", "Memo", "Search"} <= titles
+        assert {"Accept", "Reject", "Undo", "Memo", "Search", "Back"} <= titles
 
 
 async def test_summary_screen_counts_themes_by_group(project, project_dir):

@@ -53,6 +53,8 @@ def test_word_moves_and_snapping_to_words():
     assert lay.word_end(TEXT, 7, -1) == 2  # "Ik lees" gives "lees" back
     assert TEXT[lay.moved_start(TEXT, 0, 22, 1) :].startswith("lees")
     assert lay.moved_start(TEXT, 3, 22, -1) == 0
+    # from a word's first letter one word back, not two ("lees de|": de -> lees)
+    assert lay.moved_start(TEXT, 8, 22, -1) == 3
     assert lay.snap_to_words(TEXT, 4, 13) == (3, 16)  # "lees de brief"
 
 

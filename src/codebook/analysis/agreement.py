@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from codebook.model import Codebook, CodebookError
+from codebook.progress import track
 
 RELIABLE = 0.800
 TENTATIVE = 0.667
@@ -226,26 +227,37 @@ def character_units(
     coders: list[str],
     codes: list[str],
     targets: dict[str, set],
+    leave_out: pd.DataFrame | None = None,
 ) -> Iterator[tuple[str, np.ndarray]]:
     """Per compared code, a characters x coders 0/1 matrix over all compared transcripts.
 
-    One code at a time, so a large corpus never holds every code's characters at once.
+    One code at a time, so a large corpus never holds every code's characters at once. The
+    characters of `leave_out` spans (transcript, start, end: the interviewer's turns) are not
+    units.
     """
     offset, total = {}, 0
     for name in sorted(lengths):
         offset[name] = total
         total += lengths[name]
+    keep = None
+    if leave_out is not None and len(leave_out):
+        spans = leave_out[leave_out["transcript"].isin(offset)]
+        base = spans["transcript"].map(offset).to_numpy(np.int64)
+        edges = np.zeros(total + 1, dtype=np.int64)
+        np.add.at(edges, base + spans["start"].to_numpy(np.int64), 1)
+        np.add.at(edges, base + spans["end"].to_numpy(np.int64), -1)
+        keep = np.cumsum(edges)[:-1] == 0
     column = {c: j for j, c in enumerate(coders)}
     spans: dict[str, list] = {code: [] for code in codes}
     for row in codings.itertuples(index=False):
         base = offset[row.transcript]
         for target in targets.get(row.code, ()):
             spans[target].append((base + row.start, base + row.end, column[row.coder]))
-    for code in codes:
+    for code in track(codes, "Agreement by character", total=len(codes)):
         matrix = np.zeros((total, len(coders)), dtype=np.float32)
         for start, end, j in spans[code]:
             matrix[start:end, j] = 1
-        yield code, matrix
+        yield code, matrix if keep is None else matrix[keep]
 
 
 # -- the report --------------------------------------------------------------------------------
@@ -261,6 +273,7 @@ class Agreement:
     overall: dict
     disagreements: pd.DataFrame
     thresholds: dict = field(default_factory=lambda: {"reliable": RELIABLE, "tentative": TENTATIVE})
+    interviewer_segments: int = 0  # segments of the compared transcripts left out
 
     def to_dict(self) -> dict:
         def clean(value):
@@ -286,6 +299,7 @@ class Agreement:
             "per_code": records(self.per_code),
             "overall": {k: clean(v) for k, v in self.overall.items()},
             "disagreements": records(self.disagreements),
+            "interviewer_segments_left_out": self.interviewer_segments,
         }
 
     def plot(self, ax=None):
@@ -301,6 +315,11 @@ class Agreement:
         if self.left_out:
             lines.append(f"Left out ({len(self.left_out)}), not coded by every coder:")
             lines += [f"  {t} (not coded by {', '.join(c)})" for t, c in self.left_out.items()]
+        if self.interviewer_segments:
+            lines.append(
+                f"{self.interviewer_segments} interviewer segment(s) left out "
+                "(--include-interviewer compares them too)"
+            )
         table = self.per_code.copy()
         overall = {"code": "(all codes, pooled)", "label": "", **self.overall}
         table = pd.concat([table, pd.DataFrame([overall])], ignore_index=True)
@@ -365,8 +384,13 @@ def agreement(
     coders: list[str] | None = None,
     codes: list[str] | None = None,
     unit: str = "segment",
+    leave_out: pd.DataFrame | None = None,
 ) -> Agreement:
-    """Agreement of `coders` (default: every coder) on `codes` (default: every code they used)."""
+    """Agreement of `coders` (default: every coder) on `codes` (default: every code they used).
+
+    `leave_out` (transcript, start, end) are segments not compared, the interviewer's turns: they
+    are not in `segments`, and with `unit="character"` their characters are not units either.
+    """
     if unit not in UNITS:
         raise CodebookError(f"unknown unit '{unit}' (choose from: {', '.join(UNITS)})")
     everyone = sorted(codings["coder"].unique())
@@ -395,11 +419,13 @@ def agreement(
     if unit == "segment":
         units = ((code, seg_matrices[code]) for code in compared)
     else:
-        units = character_units({t: lengths[t] for t in included}, mine, coders, compared, targets)
+        units = character_units(
+            {t: lengths[t] for t in included}, mine, coders, compared, targets, leave_out
+        )
     rows, pooled = [], Tally(table=np.zeros((2, 2), dtype=np.int64) if len(coders) == 2 else None)
     totals = {"units": 0, **{coder: 0 for coder in coders}}
     for code, m in units:
-        label = codebook.codes[code].name() if code in codebook.codes else code
+        label = codebook.codes[code].name(codebook.language) if code in codebook.codes else code
         row = {"code": code, "label": label, "units": len(m)}
         row.update({coder: int(m[:, j].sum()) for j, coder in enumerate(coders)})
         tally = Tally.of(m)
@@ -422,7 +448,12 @@ def agreement(
         per_code=per_code,
         overall=overall,
         disagreements=disagreements(segs, index, seg_matrices, coders, compared),
+        interviewer_segments=_left_out_count(leave_out, included),
     )
+
+
+def _left_out_count(leave_out: pd.DataFrame | None, included: list[str]) -> int:
+    return 0 if leave_out is None else int(leave_out["transcript"].isin(included).sum())
 
 
 def plot(result: Agreement, ax=None):

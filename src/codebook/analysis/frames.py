@@ -1,6 +1,9 @@
 """Tidy frames of a project: segments, codings, and codings joined to the segments they touch.
 
 Every other analysis takes these frames, so notebooks, reports and the TUI count the same way.
+A segment's attribute columns hold its resolved values (`model.segment_attributes`: its
+speaker's participant's value where the participant has the attribute, else the transcript's),
+next to `participant` and `interviewer`; `respondents` leaves the interviewer's turns out.
 """
 
 from __future__ import annotations
@@ -8,7 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from codebook.model import Codebook, CodebookError, Coding, Segment, Transcript
+from codebook.model import (
+    INTERVIEWER_LABELS,
+    Codebook,
+    CodebookError,
+    Coding,
+    Participant,
+    Segment,
+    Speaker,
+    Transcript,
+)
 
 SEGMENT_COLUMNS = [
     "segment_id",
@@ -21,6 +33,8 @@ SEGMENT_COLUMNS = [
     "page",
     "text",
 ]
+PEOPLE_COLUMNS = ["participant", "interviewer"]  # after SEGMENT_COLUMNS, before the attributes
+LEFT_OUT_COLUMNS = ["transcript", "speaker", "participant", "segments", "codings"]
 CODING_COLUMNS = [
     "coding_id",
     "transcript",
@@ -34,9 +48,18 @@ CODING_COLUMNS = [
 ]
 
 
-def segments_frame(transcripts: list[Transcript], segments: list[Segment]) -> pd.DataFrame:
-    """One row per segment with its text and the attributes of its transcript."""
+def segments_frame(
+    transcripts: list[Transcript],
+    segments: list[Segment],
+    speakers: list[Speaker] | None = None,
+    participants: list[Participant] | None = None,
+) -> pd.DataFrame:
+    """One row per segment with its text, participant, interviewer flag and resolved attributes.
+
+    The object-built twin of `build` (same columns), for callers that hold domain objects."""
     by_id = {t.id: t for t in transcripts}
+    who = {(sp.transcript_id, sp.label): sp for sp in speakers or []}
+    people = {p.name: p.attributes for p in participants or []}
     rows = [
         (
             g.id,
@@ -52,7 +75,26 @@ def segments_frame(transcripts: list[Transcript], segments: list[Segment]) -> pd
         for g in segments
     ]
     frame = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
-    return frame.merge(attributes_frame(transcripts), on="transcript", how="left")
+    found = [who.get((g.transcript_id, g.speaker)) for g in segments]
+    named = pd.Series([sp.participant if sp else None for sp in found], dtype=object)
+    frame["participant"] = named.where(named.notna()).to_numpy(dtype=object)
+    frame["interviewer"] = pd.Series(
+        [sp.is_interviewer if sp else _is_interviewer_label(g.speaker)
+         for sp, g in zip(found, segments, strict=True)],
+        index=frame.index, dtype=bool,
+    )  # fmt: skip
+    frame = frame.merge(attributes_frame(transcripts), on="transcript", how="left")
+    mine = pd.DataFrame(
+        [people.get(sp.participant, {}) if sp else {} for sp in found], index=frame.index
+    )
+    for key in mine.columns:  # THE rule: the participant's value, else the transcript's
+        theirs = frame[key] if key in frame else pd.Series(np.nan, frame.index, dtype=object)
+        frame[key] = mine[key].where(mine[key].notna(), theirs)
+    return frame
+
+
+def _is_interviewer_label(label: str | None) -> bool:
+    return (label or "").strip().lower() in INTERVIEWER_LABELS
 
 
 def attributes_frame(transcripts: list[Transcript]) -> pd.DataFrame:
@@ -129,7 +171,7 @@ def coded_frame(
     )
     known = codebook.codes
     present = pd.unique(coded["code"])
-    labels = {c: known[c].name() if c in known else c for c in present}
+    labels = {c: known[c].name(codebook.language) if c in known else c for c in present}
     chains = {c: codebook.ancestors(c) if c in known else [] for c in present}
     coded["label"] = coded["code"].map(labels)
     coded["ancestors"] = coded["code"].map(chains)
@@ -149,13 +191,23 @@ def build(rows: dict[str, list[tuple]], codebook: Codebook) -> dict[str, pd.Data
     segments["page"] = segments["page"].astype("Int64")
     attrs = _columns(rows["attributes"], ["transcript", "key", "value"])
     wide = attrs.pivot(index="transcript", columns="key", values="value")
-    declared = [k for k in codebook.attributes if k in wide.columns]
     ids = segments["transcript"].to_numpy()
-    values = {
-        k: wide[k].reindex(ids).to_numpy(dtype=object)
-        for k in declared + sorted(set(wide.columns) - set(declared))
-    }
+    pids, names, interviewer = _people(rows, segments)
+    own = _columns(rows.get("participant_attributes", []), ["participant", "key", "value"])
+    own = own.pivot(index="participant", columns="key", values="value")
+    present = set(wide.columns) | set(own.columns)
+    declared = [k for k in codebook.attributes if k in present]
+    values = {}
+    for k in declared + sorted(present - set(declared)):  # THE rule, one column at a time
+        mine = own[k].reindex(pids).to_numpy(dtype=object) if k in own else None
+        theirs = wide[k].reindex(ids).to_numpy(dtype=object) if k in wide else None
+        if mine is None or theirs is None:
+            values[k] = mine if theirs is None else theirs
+        else:
+            values[k] = np.where(pd.isna(mine), theirs, mine)
     segments = _with_text(segments, texts)
+    segments["participant"] = names
+    segments["interviewer"] = interviewer
     segments = pd.concat([segments, pd.DataFrame(values, index=segments.index)], axis=1)
     for k in values:
         segments[k] = segments[k].astype("str").where(segments[k].notna())
@@ -168,6 +220,23 @@ def build(rows: dict[str, list[tuple]], codebook: Codebook) -> dict[str, pd.Data
     lengths = {name: len(text) for name, text in texts.values()}
     coded = coded_frame(segments, codings, codebook, lengths)
     return {"segments": segments, "codings": codings, "coded": coded}
+
+
+def _people(rows: dict[str, list[tuple]], segments: pd.DataFrame):
+    """Per segment (transcript still as id): participant id, participant name, interviewer."""
+    known = _columns(rows.get("speakers", []), ["transcript", "speaker", "pid", "flag"])
+    found = segments[["transcript", "speaker"]].merge(
+        known, how="left", on=["transcript", "speaker"]
+    )
+    pids = found["pid"].to_numpy(dtype=object)
+    names = dict(rows.get("participants", []))
+    named = pd.Series([names.get(p) if pd.notna(p) else None for p in pids], dtype=object)
+    labels = segments["speaker"].astype(object)
+    rule = {lab: _is_interviewer_label(lab) for lab in pd.unique(labels.dropna())}
+    by_rule = labels.map(rule).fillna(False).to_numpy(dtype=bool)
+    flag = found["flag"]
+    interviewer = np.where(flag.notna(), flag.fillna(False).astype(bool), by_rule)
+    return pids, named.where(named.notna()).to_numpy(dtype=object), interviewer.astype(bool)
 
 
 def _with_text(frame: pd.DataFrame, texts: dict[int, tuple[str, str]]) -> pd.DataFrame:
@@ -201,20 +270,70 @@ def at_level(coded: pd.DataFrame, codebook: Codebook, level: int | None) -> pd.D
         mapping[code] = path[min(level, len(path) - 1)]
     out = coded.assign(coded_as=coded["code"], code=coded["code"].map(mapping))
     known, targets = codebook.codes, set(mapping.values())
-    out["label"] = out["code"].map({c: known[c].name() if c in known else c for c in targets})
+    out["label"] = out["code"].map(
+        {c: known[c].name(codebook.language) if c in known else c for c in targets}
+    )
     out["ancestors"] = out["code"].map(
         {c: codebook.ancestors(c) if c in known else [] for c in targets}
     )
     return out
 
 
-INTERVIEWER_LABELS = {"i", "q", "int", "interviewer", "onderzoeker", "vraag", "interviewster"}
-
-
 def without_interviewer(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows not spoken by the interviewer (`I:`, `Interviewer:`, ...): what respondents said."""
-    speaker = frame["speaker"].fillna("").str.strip().str.lower()
+    """Rows not spoken by the interviewer: what respondents said. Uses the `interviewer` column
+    of the frames (a speaker's own flag, else the label rule of `model.is_interviewer`)."""
+    if "interviewer" in frame.columns:
+        return frame[~frame["interviewer"].astype(bool)]
+    speaker = frame["speaker"].fillna("").astype(str).str.strip().str.lower()
     return frame[~speaker.isin(INTERVIEWER_LABELS)]
+
+
+def respondents(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The frames without the interviewer's turns, and `left_out` saying what was left out.
+
+    `segments` and `coded` lose the interviewer's segments; `codings` loses the codings that
+    touch interviewer segments only (a coding over a question and its answer stays, counted on
+    the answer). `left_out` has one row per interviewer speaker of a transcript: how many
+    segments, and how many codings, were left out.
+    """
+    seg, coded, codings = frames["segments"], frames["coded"], frames["codings"]
+    asked = seg["interviewer"].to_numpy(dtype=bool)
+    on_question = coded["interviewer"].to_numpy(dtype=bool)
+    answered = set(coded.loc[~on_question, "coding_id"])
+    gone = coded[on_question & ~coded["coding_id"].isin(answered).to_numpy()]
+    gone = gone.sort_values("index", kind="stable").drop_duplicates("coding_id")
+    keys = ["transcript", "speaker"]
+    left = (
+        seg[asked]
+        .groupby(keys, dropna=False, sort=True)
+        .agg(segments=("segment_id", "size"), participant=("participant", "first"))
+    )
+    left["codings"] = gone.groupby(keys, dropna=False)["coding_id"].nunique()
+    left = left.reset_index()
+    left["codings"] = left["codings"].fillna(0).astype(int)
+    return {
+        **frames,
+        "segments": seg[~asked].reset_index(drop=True),
+        "codings": codings[~codings["coding_id"].isin(gone["coding_id"])].reset_index(drop=True),
+        "coded": coded[~on_question].reset_index(drop=True),
+        "left_out": left[LEFT_OUT_COLUMNS],
+    }
+
+
+def nothing_left_out() -> pd.DataFrame:
+    """`left_out` of frames that keep the interviewer's turns."""
+    return pd.DataFrame({c: pd.Series(dtype=int if c in ("segments", "codings") else object)
+                         for c in LEFT_OUT_COLUMNS})  # fmt: skip
+
+
+def left_out_note(frames: dict[str, pd.DataFrame]) -> str | None:
+    """One line on what `respondents` left out, or None when nothing was."""
+    left = frames.get("left_out")
+    if left is None or left.empty:
+        return None
+    n, k = int(left["segments"].sum()), int(left["codings"].sum())
+    codings = f" and {k} coding(s) on them only" if k else ""
+    return f"{n} interviewer segment(s){codings} left out (--include-interviewer counts them)"
 
 
 def uncoded(segments: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
@@ -235,7 +354,9 @@ def stats(coded: pd.DataFrame, codebook: Codebook, by: str | None = None) -> pd.
     counts.insert(
         1,
         "label",
-        counts["code"].map(lambda c: codebook.codes[c].name() if c in codebook.codes else c),
+        counts["code"].map(
+            lambda c: codebook.codes[c].name(codebook.language) if c in codebook.codes else c
+        ),
     )
     return counts.sort_values(["_order"] + keys[1:]).drop(columns="_order").reset_index(drop=True)
 
@@ -274,19 +395,30 @@ def overview_counts(rows: dict[str, list[tuple]], coder: str) -> pd.DataFrame:
     )
 
 
-OVERVIEW_ATTRIBUTES = ("stakeholder_group", "domain")
-
-
-def overview(counts: pd.DataFrame, transcripts: list[Transcript]) -> pd.DataFrame:
-    """The transcript list: `overview_counts` with words, coded share and attributes."""
+def overview(
+    counts: pd.DataFrame,
+    transcripts: list[Transcript],
+    attributes: list[str],
+    people: dict[str, dict[str, list[str]]] | None = None,
+) -> pd.DataFrame:
+    """The transcript list: `overview_counts` with words, coded share and `attributes` (the
+    codebook's, in its order). `people` gives, per transcript and attribute, the values of the
+    participants speaking in it (a focus group), listed after the transcript's own value."""
     words = {t.name: len(t.text.split()) for t in transcripts}
     out = counts.set_index("transcript").sort_index()
     out["coded_pct"] = (100 * out.pop("coded") / out["segments"]).round(0)
     out["words"] = [words.get(n, 0) for n in out.index]
-    out = out.join(attributes_frame(transcripts).set_index("transcript"), how="left")
+    own = {t.name: t.attributes for t in transcripts}
+    people = people or {}
+    for col in attributes:
+        out[col] = [
+            ", ".join(
+                dict.fromkeys(
+                    v for v in [own.get(n, {}).get(col), *people.get(n, {}).get(col, [])] if v
+                )
+            )
+            for n in out.index
+        ]
     out = out.reset_index()
-    for col in OVERVIEW_ATTRIBUTES:
-        if col not in out:
-            out[col] = ""
-    cols = ["transcript", *OVERVIEW_ATTRIBUTES, "words", "segments", "coded_pct"]
+    cols = ["transcript", *attributes, "words", "segments", "coded_pct"]
     return out[cols + ["coders"]].fillna("")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency
 
 from codebook.analysis.frames import at_level
 from codebook.model import Codebook, CodebookError
@@ -167,6 +166,8 @@ def chi_square(table: pd.DataFrame) -> ChiSquare:
             "a chi-square test needs at least two codes and two groups with counts "
             f"(this table has {observed.shape[0]} x {observed.shape[1]})"
         )
+    from scipy.stats import chi2_contingency  # loading it costs more than `stats` itself
+
     result = chi2_contingency(observed.to_numpy(dtype=float), correction=False)
     expected = pd.DataFrame(result.expected_freq, index=observed.index, columns=observed.columns)
     diff = observed - expected

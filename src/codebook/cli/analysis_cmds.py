@@ -9,6 +9,10 @@ import typer
 
 from codebook.cli.common import Format, ReportFormat, app, emit, open_project, split
 
+INCLUDE_INTERVIEWER = typer.Option(
+    "--include-interviewer", help="Count the interviewer's turns too (left out by default)"
+)
+
 
 @app.command()
 def stats(
@@ -22,11 +26,25 @@ def stats(
     normalise: Annotated[
         bool, typer.Option("--normalise", help="Add group sizes and shares (groups differ in size)")
     ] = False,
+    include_interviewer: Annotated[bool, INCLUDE_INTERVIEWER] = False,
+    crosstab: Annotated[
+        bool,
+        typer.Option(
+            "--crosstab", help="Codes as rows, one column per group, totals (shares: --normalise)"
+        ),
+    ] = False,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
-    """Coded segments per code, optionally per value of an attribute."""
+    """Coded segments per code, optionally per value of an attribute (resolved per segment:
+    the speaker's participant's value, else the transcript's)."""
     with open_project() as project:
-        emit(project.stats(by, level, normalise), format)
+        if crosstab:
+            table = project.crosstab(by, level, normalise, include_interviewer)
+        else:
+            table = project.stats(by, level, normalise, include_interviewer)
+    emit(table, format)
+    if table.attrs.get("left_out"):
+        typer.echo(f"note: {table.attrs['left_out']}", err=True)
 
 
 @app.command()
@@ -38,11 +56,12 @@ def agreement(
         str | None, typer.Option(help="Code ids, comma-separated; a group counts its children")
     ] = None,
     unit: Annotated[str, typer.Option(help="segment or character (as NVivo)")] = "segment",
+    include_interviewer: Annotated[bool, INCLUDE_INTERVIEWER] = False,
     format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
 ) -> None:
     """Intercoder agreement per code: percent, Cohen's kappa, Krippendorff's alpha."""
     with open_project() as project:
-        result = project.agreement(split(coders), split(codes), unit)
+        result = project.agreement(split(coders), split(codes), unit, include_interviewer)
     if format is ReportFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

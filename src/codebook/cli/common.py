@@ -20,11 +20,18 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: rich's help rendering alone took 0.2 s of `--help`
 )
 codebook_app = typer.Typer(
-    help="Check, show and export the project's codebook.", no_args_is_help=True
+    help="Check, show and export the project's codebook.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
-codings_app = typer.Typer(help="Import and export codings as CSV.", no_args_is_help=True)
+codings_app = typer.Typer(
+    help="Add and remove codings by segment number or quote; import and export them as CSV.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(codings_app, name="codings")
 

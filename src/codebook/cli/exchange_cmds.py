@@ -11,6 +11,21 @@ from codebook.cli.common import app, echo_lines, open_project, split
 from codebook.model import CodebookError
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
+INCLUDE_INTERVIEWER = typer.Option(
+    "--include-interviewer", help="Keep the interviewer's turns (left out by default)"
+)
+
+
+def _left_out_note(project, include_interviewer: bool) -> None:
+    """Say on stderr how many interviewer segments an export or report left out."""
+    if include_interviewer:
+        return
+    n = project.interviewer_segments()
+    if n:
+        typer.echo(
+            f"note: {n} interviewer segment(s) left out (--include-interviewer keeps them)",
+            err=True,
+        )
 
 
 @app.command("export")
@@ -18,6 +33,11 @@ def export(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="FILE.qdpx (REFI-QDA), or .csv/.xlsx/.parquet")
     ],
+    include_interviewer: Annotated[bool, INCLUDE_INTERVIEWER] = False,
+    pseudonymise: Annotated[
+        Path | None,
+        typer.Option(help="Tables: mapping CSV (name,pseudonym) to replace names; new names added"),
+    ] = None,
 ) -> None:
     """Export the project; the format follows the suffix of FILE."""
     suffix = output.suffix.lower()
@@ -25,13 +45,31 @@ def export(
         raise CodebookError(f"{output}: unknown export format (use .qdpx, .csv, .xlsx or .parquet)")
     with open_project() as project:
         if suffix in TABLE_SUFFIXES:
-            n = project.export_table(output)
+            if pseudonymise is not None:
+                n, added = project.export_table_pseudonymised(
+                    output, pseudonymise, include_interviewer
+                )
+                if added:
+                    typer.echo(f"{added} new name(s) added to {pseudonymise}: check them", err=True)
+            else:
+                n = project.export_table(output, include_interviewer)
             typer.echo(f"{n} coded segment(s) written to {output}")
+            _left_out_note(project, include_interviewer)
             return
+        if pseudonymise is not None:
+            raise CodebookError(
+                f"{output}: a REFI-QDA project carries the transcripts whole; --pseudonymise "
+                "is for .csv, .xlsx and .parquet"
+            )
         counts = project.export_qdpx(output)
+        # memos written on codings go out as notes too; the count of memos alone said "0"
+        on_codings = counts.get("coding_memos")
+        if on_codings is None:
+            on_codings = sum(1 for c in project.codings() if c.memo)
+    also = f" plus {on_codings} memo(s) on codings" if on_codings else ""
     typer.echo(
         f"{counts['codes']} code(s), {counts['transcripts']} transcript(s), "
-        f"{counts['codings']} coding(s) and {counts['memos']} memo(s) written to {output}"
+        f"{counts['codings']} coding(s) and {counts['memos']} memo(s){also} written to {output}"
     )
 
 
@@ -42,7 +80,10 @@ def report(
         str | None, typer.Option("--format", "-f", help="md, html or docx (default: suffix)")
     ] = None,
     lang: Annotated[str, typer.Option(help="Language of headings and labels: nl or en")] = "nl",
-    by: Annotated[str, typer.Option(help="Attribute to compare groups by")] = "stakeholder_group",
+    by: Annotated[
+        str | None,
+        typer.Option(help="Attribute to compare groups by (default: the codebook's first)"),
+    ] = None,
     codes: Annotated[
         str | None, typer.Option(help="Only these codes (and their subcodes): ID,ID,...")
     ] = None,
@@ -54,12 +95,15 @@ def report(
         Path | None,
         typer.Option(help="Mapping CSV (name,pseudonym): replace names; new names are added"),
     ] = None,
+    include_interviewer: Annotated[bool, INCLUDE_INTERVIEWER] = False,
 ) -> None:
     """A coded summary: per code its definition, frequency by group, quotes and memos."""
     with open_project() as project:
         path, added = project.report(
-            output, format, lang, by, split(codes), split(transcripts), pseudonymise
-        )
+            output, format, lang, by, split(codes), split(transcripts), pseudonymise,
+            include_interviewer,
+        )  # fmt: skip
+        _left_out_note(project, include_interviewer)
     if pseudonymise is not None and added:
         typer.echo(
             f"{added} new name(s) added to {pseudonymise}: check the pseudonyms there "

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from codebook.cli.common import app, echo_lines, open_project, parse_attrs
-from codebook.model import CodebookError, ReanchorNeeded
+from codebook.cli.common import app, echo_lines, open_project, parse_attrs, state
+from codebook.model import AttributesChanged, CodebookError, ReanchorNeeded
 
 REFI_SUFFIXES = (".qdpx", ".qdc")
 
@@ -38,10 +38,23 @@ def _import_refi(files: list[Path], codebook_file: Path | None) -> None:
     if codebook_file is not None:
         if file.suffix.lower() != ".qdc":
             raise CodebookError(f"{file}: --codebook-file works with a .qdc codebook only")
+        root = state.project_dir
+        if root is not None and not codebook_file.is_absolute():
+            codebook_file = root / codebook_file  # relative to the project it is for
         report = Project.codebook_from_qdc(file, codebook_file)
         for w in report.warnings:
             typer.echo(f"warning: {w}", err=True)
         typer.echo(f"{len(report.codes_added)} code(s) written to {codebook_file}")
+        if root is not None and (root / ".codebook").is_dir():
+            with open_project() as project:
+                current = project.codebook_path
+            if current.resolve() != codebook_file.resolve():
+                typer.echo(
+                    f"note: the project still codes with {current}; merge the codes into it "
+                    f"with 'codebook import {file.name}' (without --codebook-file), or start a "
+                    f"project with the new file: codebook init DIR --codebook {codebook_file}",
+                    err=True,
+                )
         return
     with open_project() as project:
         if file.suffix.lower() == ".qdc":
@@ -54,7 +67,10 @@ def _import_refi(files: list[Path], codebook_file: Path | None) -> None:
 @app.command("import")
 def import_(
     files: Annotated[
-        list[Path], typer.Argument(help="txt, md, docx, vtt or srt files; or one .qdpx / .qdc")
+        list[Path],
+        typer.Argument(
+            help="txt, md, docx, odt, rtf, html, pdf, vtt or srt files; or one .qdpx / .qdc"
+        ),
     ],
     attr: Annotated[
         list[str] | None, typer.Option(help="Attribute KEY=VALUE for all files")
@@ -69,6 +85,12 @@ def import_(
         Path | None,
         typer.Option(help="For a .qdc: write a new codebook YAML here (no project needed)"),
     ] = None,
+    update_attributes: Annotated[
+        bool,
+        typer.Option(
+            "--update-attributes", help="Relabel files already imported with other attributes"
+        ),
+    ] = False,
 ) -> None:
     """Import transcripts (all or nothing); the same file twice changes nothing.
 
@@ -77,16 +99,24 @@ def import_(
     if any(f.suffix.lower() in REFI_SUFFIXES for f in files) or codebook_file:
         _import_refi(files, codebook_file)
         return
+    options = {"reanchor": reanchor, "update_attributes": update_attributes}
     with open_project() as project:
-        try:
-            result = project.import_files(files, parse_attrs(attr), attributes, reanchor)
-        except ReanchorNeeded as e:
-            if not sys.stdin.isatty():
-                raise
-            typer.echo(str(e), err=True)
-            if not typer.confirm("Re-anchor the codings to the corrected text?"):
-                raise CodebookError("nothing was imported") from None
-            result = project.import_files(files, parse_attrs(attr), attributes, reanchor=True)
+        while True:
+            try:
+                result = project.import_files(files, parse_attrs(attr), attributes, **options)
+                break
+            except (ReanchorNeeded, AttributesChanged) as e:
+                if not sys.stdin.isatty():
+                    raise
+                typer.echo(str(e), err=True)
+                key, question = (
+                    ("reanchor", "Re-anchor the codings to the corrected text?")
+                    if isinstance(e, ReanchorNeeded)
+                    else ("update_attributes", "Relabel them with the new values?")
+                )
+                if not typer.confirm(question):
+                    raise CodebookError("nothing was imported") from None
+                options[key] = True
     echo_lines(result.lines())
 
 

@@ -11,7 +11,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from codebook.codebooks.parse import parse
-from codebook.codebooks.read import line_of, yaml_rt
+from codebook.codebooks.read import line_of, read_yaml, yaml_rt
+from codebook.files import atomic_output, write_bytes
 from codebook.model import Code, CodebookError
 
 
@@ -20,10 +21,9 @@ def add_code(path: Path, code: Code) -> None:
 
     The new code goes into its parent's `children` (created if missing), or at the top level.
     """
-    y = yaml_rt()
-    data = y.load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     add_code_to(data, code, path)
-    _write_checked(path, data, y)
+    _write_checked(path, data)
 
 
 def add_code_to(data, code: Code, path: Path) -> None:
@@ -65,13 +65,8 @@ def _write_checked(path: Path, data, y: YAML | None = None) -> None:
 def write_yaml(path: Path, data, y: YAML | None = None) -> None:
     """Dump YAML to a temporary file beside `path`, then rename it into place."""
     y = y or yaml_rt()
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            y.dump(data, fh)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_output(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        y.dump(data, fh)
 
 
 @contextmanager
@@ -92,7 +87,7 @@ def swapped(path: Path) -> Iterator[Callable[[object], None]]:
         yield write
     except BaseException:
         if written:
-            path.write_bytes(old)
+            write_bytes(path, old)
         raise
 
 
@@ -118,8 +113,7 @@ def remove_code(path: Path, code_id: str) -> None:
 
     A code with children is refused: removing it would drop or orphan them.
     """
-    y = yaml_rt()
-    data = y.load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     node = find_node(data["codes"], code_id)
     if node is None:
         raise CodebookError(f"{path}: no code '{code_id}'")
@@ -141,7 +135,7 @@ def remove_code(path: Path, code_id: str) -> None:
             if slots[after[2]] is not None and "#" in slots[after[2]].value:
                 comment.value = slots[after[2]].value.rstrip("\n") + "\n" + comment.value[1:]
             slots[after[2]] = comment
-    _write_checked(path, data, y)
+    _write_checked(path, data)
 
 
 def _before(container, siblings):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from codebook.codebooks.read import check_plain, line_of
-from codebook.model import Attribute, Code, Codebook
+from codebook.model import Attribute, Code, Codebook, keyword_problem
 
 CODE_KEYS = {
     "id",
@@ -141,6 +141,11 @@ class _Parser:
             memo=_text(node.get("memo")),
             line=line,
         )
+        for keyword in self.codes[code_id].keywords:
+            problem = keyword_problem(keyword)
+            if problem:
+                where = line_of(node, "keywords")
+                self.problem(where, f"'{code_id}': keyword '{keyword}' {problem}")
         children = node.get("children") or []
         if not isinstance(children, list):
             self.problem(line_of(node, "children"), "'children' must be a list")
@@ -163,6 +168,7 @@ class _Parser:
                 line_of(node, "id"),
                 f"duplicate id '{code_id}' (first at line {self.codes[code_id].line})",
             )
+            self.hotkey(node, code_id)  # a copied block repeats its hotkey too: say so at once
             return None
         return code_id
 

@@ -16,6 +16,39 @@ from codebook.model import Codebook, CodebookError, Segment, Turn
 from codebook.nlp import LANGUAGES
 
 FORMATS = tuple(sorted(READERS))
+REFI_FORMATS = (".qdpx", ".qdc")
+# What to do with a file we cannot read: the conversion that gets it in.
+_CONVERT = {
+    (".doc", ".wpd", ".pages", ".wps", ".dot", ".dotx", ".docm"): "save it as .docx or .odt",
+    (".ppt", ".pptx", ".odp", ".key"): "export its text as .pdf or .txt",
+    (".xls", ".xlsx", ".ods", ".csv", ".tsv"): (
+        "a table: attributes come in with --attributes FILE.csv, codings with "
+        "'codebook codings import', Taguette highlights with 'codebook taguette import'"
+    ),
+    (".mp3", ".wav", ".m4a", ".mp4", ".mov", ".ogg", ".webm"): (
+        "transcribe it first (a .vtt or .srt from the transcription service, or .txt)"
+    ),
+    (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".gif", ".bmp", ".heic"): (
+        "run OCR on it first and import the text (or a PDF with a text layer)"
+    ),
+    (".nvp", ".nvpx", ".atlproj", ".atlcb", ".mx24", ".mx22", ".mx20", ".mex", ".qda"): (
+        "export a REFI-QDA project (.qdpx) from that program and import that"
+    ),
+    (".epub", ".mobi", ".tex", ".xml", ".json"): "convert it to .html, .pdf or .txt",
+}
+
+
+def unsupported(path: Path) -> str:
+    """The message for a file no reader takes: what is supported and how to convert it."""
+    fmt = path.suffix.lower()
+    hint = next(
+        (text for suffixes, text in _CONVERT.items() if fmt in suffixes),
+        "convert it to .txt, .docx, .odt or .pdf",
+    )
+    return (
+        f"{path.name}: unsupported format '{fmt or path.name}' "
+        f"(supported: {', '.join((*FORMATS, *REFI_FORMATS))}); {hint}"
+    )
 
 
 @dataclass
@@ -47,10 +80,7 @@ def read_transcript(
     """Parse one file. Attributes from `attrs` override those in front matter; all are checked."""
     fmt = path.suffix.lower()
     if fmt not in READERS:
-        raise CodebookError(
-            f"{path.name}: unsupported format '{fmt or path.name}' "
-            f"(supported: {', '.join(FORMATS)}, .qdpx)"
-        )
+        raise CodebookError(unsupported(path))
     if data is None:
         try:
             data = path.read_bytes()
@@ -72,6 +102,8 @@ def read_transcript(
         turns=read.turns,
         speakers=read.speakers,
         language=metadata.get("language"),
+        pages=read.pages,
+        headings=read.headings,
     )
     parsed.warnings = read.warnings
     return parsed
@@ -90,11 +122,15 @@ def build_transcript(
     turns: list[Turn] | None = None,
     speakers: set[str] | None = None,
     language: str | None = None,
+    pages: list[tuple[int, int]] | None = None,
+    headings: list[tuple[int, int]] | None = None,
 ) -> Parsed:
     """A transcript from normalised text: language, speaker turns and sentence segments.
 
     Every import (files, REFI-QDA sources) ends here, so all transcripts are cut the same way.
     Attributes get the codebook's defaults; checking them is the caller's (who knows the file).
+    `pages` ((offset, page) where each page starts) and `headings` (spans of whole lines, one
+    segment each) come from paged and structured documents.
     """
     language = str(language or detect_language(text, codebook.language))
     if language not in LANGUAGES:
@@ -111,7 +147,7 @@ def build_transcript(
         sha256=sha256(text),
         original=original,
         turns=turns,
-        segments=segment(text, turns, language),
+        segments=segment(text, turns, language, pages, headings),
         attributes=with_defaults(attributes or {}, codebook),
         metadata=metadata or {},
     )

@@ -9,7 +9,9 @@ import zipfile
 from dataclasses import dataclass, field
 
 from codebook.ingest.decode import decode, normalise
+from codebook.ingest.documents import read_html, read_odt, read_rtf
 from codebook.ingest.frontmatter import split
+from codebook.ingest.pdf import read_pdf
 from codebook.model import CodebookError, Turn
 
 MAX_DOCX_UNCOMPRESSED = 200_000_000
@@ -22,6 +24,9 @@ class Read:
     turns: list[Turn] | None = None  # None: find them in the text
     speakers: set[str] = field(default_factory=set)  # names the format marked as speakers
     warnings: list[str] = field(default_factory=list)
+    pages: list[tuple[int, int]] | None = None  # (offset, page) where each page's text starts
+    headings: list[tuple[int, int]] = field(default_factory=list)  # spans kept as one segment
+    layout: list = field(default_factory=list)  # PDF: ((page, x, y, size), start, end) per line
 
 
 def read_plain(data: bytes, name: str) -> Read:
@@ -40,6 +45,7 @@ def read_docx(data: bytes, name: str) -> Read:
     from docx.table import Table
 
     _check_zip(data, name)
+    warnings = _doctype_warnings(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises several types for a broken package
@@ -75,7 +81,7 @@ def read_docx(data: bytes, name: str) -> Read:
     text = normalise("\n".join(lines)).strip("\n").rstrip()
     if not text.strip():
         raise CodebookError(f"{name}: the document has no text")
-    return Read(text, speakers=speakers)
+    return Read(text, speakers=speakers, warnings=warnings)
 
 
 _VOICE_COLON = re.compile(r"^([^\W\d_][\w'’.\- ]{0,38}?):\s+(.*)$", re.S)
@@ -142,6 +148,32 @@ def _check_zip(data: bytes, name: str) -> None:
         raise CodebookError(f"{name}: not a .docx file (not a zip archive)") from None
 
 
+_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+
+
+def _doctype_warnings(data: bytes, name: str) -> list[str]:
+    """Word never writes a DOCTYPE; one in a part is ignored by the XML parser (no entities
+    are expanded, nothing is fetched), and the researcher is told rather than left guessing
+    why a declared entity did not appear."""
+    found = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            with z.open(info) as part:
+                head = part.read(1_000_000)  # a prolog longer than this is not Word's
+            root = _ROOT_ELEMENT.search(head)
+            if _DOCTYPE.search(head, 0, root.start() if root else len(head)):
+                found.append(info.filename)
+    if not found:
+        return []
+    return [
+        f"{name}: a document type declaration (DOCTYPE) in {', '.join(found)} was ignored; "
+        "entities it declares are not expanded"
+    ]
+
+
 READERS = {
     ".txt": read_plain,
     ".md": read_plain,
@@ -149,4 +181,10 @@ READERS = {
     ".docx": read_docx,
     ".vtt": lambda data, name: read_subtitles(data, name, "vtt"),
     ".srt": lambda data, name: read_subtitles(data, name, "srt"),
+    ".pdf": read_pdf,
+    ".odt": read_odt,
+    ".rtf": read_rtf,
+    ".html": read_html,
+    ".htm": read_html,
+    ".xhtml": read_html,
 }

@@ -1,4 +1,6 @@
-"""Move codings to where their text is after a transcript was corrected.
+"""Move codings to where their text is after a transcript was corrected; and the one type
+for positions in one text -> positions in another (`PositionMap`), which REFI-QDA import uses
+too.
 
 Lines are aligned first (difflib), then characters inside the changed blocks (rapidfuzz's
 bit-parallel Indel alignment), so a long transcript with a few typos fixed aligns in
@@ -26,36 +28,23 @@ class Anchor:
     end: int | None
 
 
-class OffsetMap:
-    """Maps positions in the old text to positions in the new one."""
+class PositionMap:
+    """Positions in one text -> positions in another, so that a span keeps covering the same
+    characters: codings after a transcript was corrected (`OffsetMap`), or REFI-QDA selections
+    counted in a source as another tool wrote it (`refi_qda.text.normalise_with_map`).
 
-    def __init__(self, old: str, new: str):
+    Made of stretches that map one to one (old start, old end, new start, new end). A position
+    in no stretch was deleted or rewritten: it snaps to the nearest kept character, forward for
+    a start and backward for an end.
+    """
+
+    def __init__(self, old: str, new: str, blocks: list[tuple[int, int, int, int]]):
         self.old, self.new = old, new
-        self._blocks: list[tuple[int, int, int, int]] = []  # equal blocks: old i1,i2 -> new j1
-        old_lines = old.splitlines(keepends=True)
-        new_lines = new.splitlines(keepends=True)
-        lo, ln = _starts(old_lines), _starts(new_lines)
-        matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-        for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-            i1, i2, j1, j2 = lo[a1], lo[a2], ln[b1], ln[b2]
-            if tag == "equal":
-                self._blocks.append((i1, i2, j1, j2))
-            elif tag == "replace":
-                for op in Indel.opcodes(old[i1:i2], new[j1:j2]):
-                    if op.tag == "equal":
-                        self._blocks.append(
-                            (
-                                i1 + op.src_start,
-                                i1 + op.src_end,
-                                j1 + op.dest_start,
-                                j1 + op.dest_end,
-                            )
-                        )
-        self._keys = [b[0] for b in self._blocks]
+        self._blocks = blocks
+        self._keys = [b[0] for b in blocks]
 
-    def position(self, pos: int, side: str) -> int:
-        """New position of old `pos`; a deleted position snaps to the nearest kept character
-        (forward for a start, backward for an end)."""
+    def __call__(self, pos: int, side: str = "start") -> int:
+        """Where old `pos` is in the new text; `side` is start or end (for the snap)."""
         k = bisect_right(self._keys, pos) - 1
         if k >= 0:
             i1, i2, j1, _ = self._blocks[k]
@@ -67,7 +56,8 @@ class OffsetMap:
         return self._blocks[k][3] if k >= 0 else 0
 
     def span(self, start: int, end: int) -> Anchor:
-        new_start, new_end = self.position(start, "start"), self.position(end, "end")
+        """Where an old span went, and whether its text is the same, changed or gone."""
+        new_start, new_end = self(start, "start"), self(end, "end")
         before = self.old[start:end]
         if new_start >= new_end:
             return Anchor("lost", None, None)
@@ -78,6 +68,33 @@ class OffsetMap:
         if fuzz.ratio(before, after) >= MIN_SIMILARITY:
             return Anchor("changed", new_start, new_end)
         return Anchor("lost", None, None)
+
+
+class OffsetMap(PositionMap):
+    """The position map of a corrected transcript: its old text aligned with the new one."""
+
+    def __init__(self, old: str, new: str):
+        super().__init__(old, new, _aligned(old, new))
+
+
+def _aligned(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """The equal stretches of two texts: lines first, then characters in changed lines."""
+    blocks: list[tuple[int, int, int, int]] = []
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    lo, ln = _starts(old_lines), _starts(new_lines)
+    matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        i1, i2, j1, j2 = lo[a1], lo[a2], ln[b1], ln[b2]
+        if tag == "equal":
+            blocks.append((i1, i2, j1, j2))
+        elif tag == "replace":
+            for op in Indel.opcodes(old[i1:i2], new[j1:j2]):
+                if op.tag == "equal":
+                    blocks.append(
+                        (i1 + op.src_start, i1 + op.src_end, j1 + op.dest_start, j1 + op.dest_end)
+                    )
+    return blocks
 
 
 def _starts(lines: list[str]) -> list[int]:

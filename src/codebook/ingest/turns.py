@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from codebook.model import Turn
+from codebook.model import INTERVIEWER_LABELS, Turn
 
 _TS = r"(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)"
 _NAME = r"(?P<name>[^\W\d_][\w'’.\-]*(?:[ \t]+[\w'’.\-]+){0,3})"
@@ -36,7 +36,7 @@ KNOWN_LABELS = {
     "vraag",
     "antwoord",
     "participant",
-}
+} | INTERVIEWER_LABELS  # `Moderator:` starts a turn even when the moderator speaks once
 _PARTICLES = {
     "de",
     "van",

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from codebook.model import Codebook, CodebookError, Coding, Transcript
+from codebook.files import atomic_output
+from codebook.interchange.cells import csv_safe_frame, csv_unsafe
+from codebook.model import Codebook, CodebookError, Coding, Transcript, check_name
 
 COLUMNS = ["transcript", "start", "end", "code", "coder", "memo"]
 SHOWN_ERRORS = 20
@@ -31,6 +33,7 @@ def read(path: Path, transcripts: list[Transcript], codebook: Codebook) -> list[
     by_name = {t.name: t for t in transcripts}
     items, errors = [], []
     for row in reader:
+        row = {k: csv_unsafe(v) for k, v in row.items()}  # what `write` protected from formulas
         try:
             items.append(_coding(row, f"{path}: row {reader.line_num}", by_name, codebook))
         except CodebookError as e:
@@ -55,11 +58,14 @@ def _coding(row: dict, where: str, by_name: dict[str, Transcript], codebook: Cod
     coder = (row["coder"] or "").strip()
     if not coder:
         raise CodebookError(f"{where}: empty coder")
+    check_name(coder, f"{where}: coder name")
     memo = (row.get("memo") or "").strip() or None
     return Coding(None, t.id, start, end, code, coder, "import", memo)
 
 
 def write(codings: pd.DataFrame, path: Path) -> int:
-    """The `codings` frame as CSV in the columns `read` takes back."""
-    codings[COLUMNS].to_csv(path, index=False)
+    """The `codings` frame as CSV in the columns `read` takes back; formula-like text gets a
+    leading `'` (which `read` takes off), and the file appears whole or not at all."""
+    with atomic_output(path) as tmp:
+        csv_safe_frame(codings[COLUMNS]).to_csv(tmp, index=False)
     return len(codings)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codebook import codebooks
-from codebook.model import Code, Codebook, CodebookError
+from codebook.model import Code, Codebook, CodebookError, check_name
 
 
 @dataclass
@@ -26,6 +26,7 @@ class MergeResult:
     codings: int = 0
     memos: int = 0
     rejections: int = 0
+    summaries: int = 0
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -38,6 +39,8 @@ class MergeResult:
             f"merged {self.source}: {len(self.matched)} matching transcript(s), "
             f"{self.codings} coding(s), {self.memos} memo(s), {self.rejections} rejection(s) added"
         )
+        if self.summaries:
+            out.append(f"{self.summaries} framework summary(ies) added or updated")
         return out
 
 
@@ -73,6 +76,17 @@ def conflicts(
     return problems
 
 
+def bad_names(coders: list[str]) -> list[str]:
+    """The other project's coder names that this one would refuse at any other door."""
+    problems = []
+    for name in coders:
+        try:
+            check_name(name, "coder name")
+        except CodebookError as e:
+            problems.append(f"the other project's {e}")
+    return problems
+
+
 def _short(text: str, n: int = 50) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -102,6 +116,7 @@ def merge_copy(ours, codebook_path: Path, our_book: Codebook, theirs, their_book
     problems = conflicts(
         our_transcripts, their_transcripts, our_book, their_book, {c.code for c in their_codings}
     )
+    problems += bad_names(theirs.coders())
     if problems:
         raise CodebookError(
             f"cannot merge {source}: {len(problems)} conflict(s)\n"
@@ -126,6 +141,8 @@ def merge_copy(ours, codebook_path: Path, our_book: Codebook, theirs, their_book
         result.codings = ours.copy_codings(conn, their_codings, ids)
         result.memos = ours.copy_memos(conn, theirs, ids)
         result.rejections = ours.copy_rejections(conn, theirs, ids)
+        names = {t.name: by_hash[t.sha256].name for t in their_transcripts if t.sha256 in by_hash}
+        result.summaries = ours.copy_summaries(conn, theirs, names)
         if data is not None:
             write_codebook(data)
             result.added_codes = [c.id for c in codes]

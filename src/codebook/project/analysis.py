@@ -2,34 +2,74 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from codebook.analysis import frames as _frames
+from codebook.lazy import lazy
 from codebook.model import CodebookError
 
-GROUPINGS = ("speaker", "transcript", "coder")  # groupings that are not codebook attributes
+if TYPE_CHECKING:
+    import pandas as pd
+
+_frames = lazy("codebook.analysis.frames")  # pandas: loaded by the commands that count
+
+GROUPINGS = ("participant", "speaker", "transcript", "coder")  # not codebook attributes
 
 
 class Analysis:
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """Tidy frames: `segments`, `codings` and `coded` (codings x segments, with ancestors)."""
-        return _frames.build(self.store.bulk_rows(), self.codebook)
+    def frames(self, include_interviewer: bool = False) -> dict[str, pd.DataFrame]:
+        """Tidy frames: `segments`, `codings` and `coded` (codings x segments, with ancestors),
+        with resolved attributes, `participant` and `interviewer` per segment.
+
+        The interviewer's turns are left out unless `include_interviewer`; `left_out` (a frame
+        per interviewer speaker: segments, codings) says what was, `frames.left_out_note` in
+        one line.
+        """
+        rows = self.store.bulk_rows()
+        rows.update(self.store.participant_rows())
+        built = _frames.build(rows, self.codebook)
+        if include_interviewer:
+            return {**built, "left_out": _frames.nothing_left_out()}
+        return _frames.respondents(built)
+
+    def default_grouping(self) -> str:
+        """The first attribute the codebook declares (`transcript` if it declares none)."""
+        return next(iter(self.codebook.attributes), "transcript")
+
+    def top_coder(self) -> str | None:
+        """The coder with most codings (ties: by name), None before anyone coded."""
+        counts = self.store.coder_counts()
+        return min(counts, key=lambda c: (-counts[c], c)) if counts else None
 
     def overview(self, coder: str) -> pd.DataFrame:
-        """One row per transcript: attributes, words, segments, % coded by `coder`, coders."""
+        """One row per transcript: the codebook's attributes (a focus group lists its
+        participants' values too), words, respondent segments, % of them coded by `coder`,
+        coders. The interviewer's turns are not counted: 100% coded is reachable."""
         transcripts = self.store.transcripts()
-        counts = _frames.overview_counts(self.store.offset_rows(), coder)
-        return _frames.overview(counts, transcripts)
+        rows = self.store.offset_rows()
+        rows["segments"] = self.store.respondent_offsets()
+        counts = _frames.overview_counts(rows, coder)
+        people = self.participant_values(transcripts)
+        return _frames.overview(counts, transcripts, list(self.codebook.attributes), people)
 
     def stats(
-        self, by: str | None = None, level: int | None = None, normalise: bool = False
+        self,
+        by: str | None = None,
+        level: int | None = None,
+        normalise: bool = False,
+        include_interviewer: bool = False,
     ) -> pd.DataFrame:
-        """Coded segments per code (at a tree `level`), per group; shares with `normalise`."""
+        """Coded segments per code (at a tree `level`), per group; shares with `normalise`.
+
+        `attrs["left_out"]` of the table says how many interviewer segments were left out."""
         self.check_grouping(by)
         from codebook.analysis.frequencies import stats_table  # loads scipy only when asked
 
-        frames = self.frames()
-        return stats_table(frames["coded"], frames["segments"], self.codebook, by, level, normalise)
+        frames = self.frames(include_interviewer)
+        table = stats_table(
+            frames["coded"], frames["segments"], self.codebook, by, level, normalise
+        )
+        table.attrs["left_out"] = _frames.left_out_note(frames)
+        return table
 
     def check_grouping(self, by: str | None) -> None:
         """A grouping is a declared attribute or one of GROUPINGS."""
@@ -42,12 +82,17 @@ class Analysis:
         coders: list[str] | None = None,
         codes: list[str] | None = None,
         unit: str = "segment",
+        include_interviewer: bool = False,
     ):
-        """Agreement per code and overall, on the transcripts every compared coder worked on."""
+        """Agreement per code and overall, on the transcripts every compared coder worked on;
+        the interviewer's turns are not compared unless `include_interviewer`."""
         from codebook.analysis import agreement as _agreement
 
-        transcripts = self.store.transcripts()
-        segments = _frames.segments_frame(transcripts, self.store.segments())
-        codings = _frames.codings_frame(transcripts, self.store.codings())
-        lengths = {t.name: len(t.text) for t in transcripts}
-        return _agreement.agreement(segments, codings, lengths, self.codebook, coders, codes, unit)
+        frames = self.frames(include_interviewer=True)
+        segments, codings = frames["segments"], frames["codings"]
+        asked = segments["interviewer"] & (not include_interviewer)
+        lengths = {t.name: len(t.text) for t in self.store.transcripts()}
+        return _agreement.agreement(
+            segments[~asked], codings, lengths, self.codebook, coders, codes, unit,
+            leave_out=segments.loc[asked, ["transcript", "start", "end"]],
+        )  # fmt: skip

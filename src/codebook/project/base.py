@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
 from codebook import codebooks
+from codebook.files import describe, write_bytes
 from codebook.model import Code, Codebook, CodebookError
 from codebook.store import Store
 from codebook.store.backup import rotate, snapshot
@@ -33,11 +33,14 @@ class ProjectBase:
         db = root / ".codebook" / "project.sqlite"
         if db.exists():
             raise CodebookError(f"{root}: already a codebook project")
-        (root / "codebooks").mkdir(parents=True, exist_ok=True)
-        (root / "transcripts").mkdir(exist_ok=True)
         target = root / "codebooks" / source.name
-        if not target.exists():
-            shutil.copyfile(source, target)
+        try:
+            (root / "codebooks").mkdir(parents=True, exist_ok=True)
+            (root / "transcripts").mkdir(exist_ok=True)
+            if not target.exists():
+                write_bytes(target, source.read_bytes())
+        except OSError as e:
+            raise CodebookError(f"{root}: cannot create the project ({describe(e)})") from None
         store = Store.from_env_or_path(db, create=True)
         store.set_meta("codebook", f"codebooks/{source.name}")
         return cls(root, store)
@@ -113,18 +116,37 @@ class ProjectBase:
         return snapshot(db, Path(target))
 
     def auto_backup(self, reason: str) -> Path | None:
-        """Snapshot before an import, merge or re-anchor; the newest KEEP_BACKUPS are kept."""
+        """Snapshot before an import, merge or re-anchor; the newest KEEP_BACKUPS are kept.
+
+        It runs before the change it protects, so a read-only project or a disk without room
+        for the snapshot stops the change here, with nothing changed.
+        """
+        if self.store.read_only:
+            raise self.store.read_only_error()
         db = self.store.sqlite_file
         if db is None:
             return None
-        return rotate(db, self.root / ".codebook" / "backups", reason, KEEP_BACKUPS)
+        try:
+            return rotate(db, self.root / ".codebook" / "backups", reason, KEEP_BACKUPS)
+        except CodebookError as e:
+            raise CodebookError(
+                f"the automatic backup before this {reason} failed: {e}; nothing was changed"
+            ) from None
 
     def keep_original(self, file_name: str, data: bytes) -> None:
         """The file as it came, in transcripts/ (every import keeps what it was given)."""
         target = self.root / "transcripts" / file_name
-        if not target.exists() or target.read_bytes() != data:
+        if target.exists() and target.read_bytes() == data:
+            return
+        try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            write_bytes(target, data)
+        except (OSError, CodebookError) as e:
+            cause = describe(e) if isinstance(e, OSError) else str(e)
+            raise CodebookError(
+                f"'{file_name}' is imported (the store keeps its original), but its copy in "
+                f"transcripts/ could not be written: {cause}"
+            ) from None
 
     # -- summary ------------------------------------------------------------------------------
     def coders(self) -> list[str]:
@@ -141,5 +163,6 @@ class ProjectBase:
             f"codebook    {self.codebook_path.name} ({len(self.codebook.codes)} codes)",
             f"transcripts {len(transcripts)} ({words} words, {segments} segments)",
             f"codings     {sum(counts.values())} by {', '.join(sorted(counts)) or 'nobody yet'}",
+            f"store       {self.store.location}",
         ]
         return "\n".join(lines)

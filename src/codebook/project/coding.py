@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from codebook.interchange import codings_csv
+from codebook.lazy import lazy
 from codebook.model import CodebookError, Coding, Memo, Transcript
+
+codings_csv = lazy("codebook.interchange.codings_csv")  # pandas: only for CSV in or out
 
 
 class CodingActions:
@@ -81,7 +83,8 @@ class CodingActions:
             return self.store.insert_new_codings(conn, items)
 
     def export_codings(self, path: str | Path) -> int:
-        return codings_csv.write(self.frames()["codings"], Path(path))
+        """Every coding, the interviewer's turns' too: an export is a backup of the work."""
+        return codings_csv.write(self.frames(include_interviewer=True)["codings"], Path(path))
 
     # -- memos ----------------------------------------------------------------------------------
     def add_memo(

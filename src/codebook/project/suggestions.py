@@ -7,10 +7,12 @@ that do not suggest should not wait for.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from codebook.model import Coding, Transcript
 
-from codebook.model import Transcript
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Suggestions:
@@ -29,10 +31,60 @@ class Suggestions:
         return current
 
     def _training_data(self):
+        """Every coder's codings and rejections, less those on the interviewer's turns only."""
         from codebook.suggest import training_data
+        from codebook.suggest.data import respondent_codings
 
         store = self.store
-        return training_data(store.transcripts(), store.codings(), store.rejections())
+        segments = store.segments()
+        asked = self._interviewer_segments(segments)
+        codings = respondent_codings(store.codings(), segments, asked)
+        rejections = store.rejections()
+        if asked:
+            spans = [Coding(None, t, a, b, code, who) for t, a, b, code, who in rejections]
+            rejections = [
+                (c.transcript_id, c.start, c.end, c.code, c.coder)
+                for c in respondent_codings(spans, segments, asked)
+            ]
+        return training_data(store.transcripts(), codings, rejections)
+
+    def _interviewer_segments(self, segments=None, tid: int | None = None) -> set:
+        """(transcript id, start, end) of the interviewer's segments: a speaker's own flag
+        (`participants import`), else the label rule (`model.is_interviewer`)."""
+        from codebook.model import is_interviewer
+
+        store = self.store
+        flags = {(sp.transcript_id, sp.label): sp.is_interviewer for sp in store.speakers(tid)}
+        segments = store.segments(tid) if segments is None else segments
+        return {
+            (g.transcript_id, g.start, g.end)
+            for g in segments
+            if flags.get((g.transcript_id, g.speaker), is_interviewer(g.speaker))
+        }
+
+    def _asked(self, tid: int, start: int, end: int, asked: set) -> bool:
+        """Whether [start, end) of transcript `tid` lies in the interviewer's segments only."""
+        touched = [g for g in self.store.segments(tid) if g.start < end and start < g.end]
+        return bool(touched) and all((tid, g.start, g.end) in asked for g in touched)
+
+    def learn(self, coding) -> bool:
+        """Let the suggester take one new coding into account at once (well under a second),
+        before the full refit that `retrain` does in the background.
+
+        `coding` is a `Coding` (as `add_coding` returns). False when nothing was learned: no
+        model is fitted yet, or the coding is on an interviewer turn (no training example).
+        """
+        store = self.store
+        tid = coding.transcript_id
+        if self._asked(tid, coding.start, coding.end, self._interviewer_segments(tid=tid)):
+            return False
+        text = store.transcript(coding.transcript_id).text[coding.start : coding.end]
+        codes = {
+            c.code
+            for c in store.codings(coding.transcript_id)
+            if (c.start, c.end) == (coding.start, coding.end)
+        } | {coding.code}
+        return self.suggester.update([text], [codes])
 
     def retrain(self) -> bool:
         """Refit the learned model from all codings and rejections; False if nothing changed.
@@ -51,6 +103,8 @@ class Suggestions:
         from codebook.suggest.context import span_context
 
         transcript.check_span(start, end, transcript.name)
+        if self._asked(transcript.id, start, end, self._interviewer_segments(tid=transcript.id)):
+            return []  # the interviewer's turns get no suggestions
         skip: set[str] = set()
         if coder:
             skip = {c for s, e, c in self.rejected(transcript, coder) if (s, e) == (start, end)}
@@ -92,12 +146,20 @@ class Suggestions:
         context = contexts_by_id(self.store.transcripts(), self.store.segments())
         return queue.uncoded(segs, f["coded"], context, coder)
 
-    def evaluate(self, folds: int = 5, coder: str | None = None, seed: int = 13) -> dict:
-        """Cross-validation grouped by transcript on one coder's codings (see suggest.evaluate)."""
+    def evaluate(
+        self,
+        folds: int = 5,
+        coder: str | None = None,
+        seed: int = 13,
+        learning_curve: bool = False,
+    ) -> dict:
+        """Cross-validation grouped by transcript on one coder's codings (see suggest.evaluate);
+        `learning_curve` gives every ablation its whole learning curve (slower)."""
         from codebook.suggest import evaluate
 
         store = self.store
         return evaluate.evaluate(
             store.transcripts(), store.segments(), store.codings(), self.codebook,
-            folds=folds, coder=coder, seed=seed,
+            folds=folds, coder=coder, seed=seed, learning_curve=learning_curve,
+            interviewer=self._interviewer_segments(),
         )  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -18,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2  # 2: segments.page
+SCHEMA_VERSION = 5  # 2: segments.page; 3: summaries; 4: participants, speakers; 5: users
 
 metadata = MetaData()
 
@@ -140,4 +141,55 @@ detached_codings = Table(
     Column("memo", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("detached_at", DateTime(timezone=True), nullable=False),
+)
+
+summaries = Table(
+    "summaries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("row_kind", String(16), nullable=False),  # transcript | participant
+    Column("row", String(255), nullable=False),  # the transcript's or participant's name
+    Column("code", String(128), nullable=False),
+    Column("coder", ForeignKey("coders.name"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("row_kind", "row", "code", "coder", name="uq_summary"),
+    Index("ix_summaries_code", "code"),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+participant_attributes = Table(
+    "participant_attributes",
+    metadata,
+    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("value", String(255), nullable=False),
+)
+
+speakers = Table(  # a speaker label of a transcript; kept when the transcript is re-imported
+    "speakers",
+    metadata,
+    Column("transcript_id", ForeignKey("transcripts.id", ondelete="CASCADE"), primary_key=True),
+    Column("label", String(255), primary_key=True),
+    Column("participant_id", ForeignKey("participants.id", ondelete="SET NULL")),
+    Column("interviewer", Boolean),  # None: decided by the label rule (model.is_interviewer)
+)
+
+users = Table(  # accounts for `codebook serve`; a user's codings are under the same name
+    "users",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),  # admin | coder | reviewer
+    Column("password_hash", Text, nullable=False),  # argon2id (PHC string); never the password
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("password_changed_at", DateTime(timezone=True)),
+    Column("last_sign_in", DateTime(timezone=True)),
 )

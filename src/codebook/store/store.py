@@ -11,10 +11,23 @@ from codebook.store.bulk import BulkRows
 from codebook.store.codings import CodingRows
 from codebook.store.copy import CopyRows
 from codebook.store.memos import MemoRows
+from codebook.store.participants import ParticipantRows
+from codebook.store.summaries import SummaryRows
 from codebook.store.transcripts import TranscriptRows
+from codebook.store.users import UserRows
 
 __all__ = ["Store", "now"]
 
 
-class Store(TranscriptRows, CodingRows, MemoRows, BulkRows, CopyRows, StoreBase):
+class Store(
+    TranscriptRows,
+    CodingRows,
+    MemoRows,
+    SummaryRows,
+    ParticipantRows,
+    BulkRows,
+    CopyRows,
+    UserRows,
+    StoreBase,
+):
     pass

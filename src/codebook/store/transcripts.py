@@ -7,7 +7,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from codebook.model import CodebookError, Segment, Transcript, Turn
 from codebook.store import schema as s
 from codebook.store.base import now
-from codebook.store.rows import to_transcript
+from codebook.store.rows import insert_many, to_transcript
 
 
 class TranscriptRows:
@@ -32,37 +32,21 @@ class TranscriptRows:
             for table in (s.turns, s.segments, s.attributes):
                 conn.execute(delete(table).where(table.c.transcript_id == tid))
         self.write_attributes(conn, tid, parsed.attributes)
-        if parsed.turns:
-            conn.execute(
-                insert(s.turns),
-                [
-                    dict(
-                        transcript_id=tid,
-                        idx=i,
-                        speaker=t.speaker,
-                        start=t.start,
-                        end=t.end,
-                        timestamp=t.timestamp,
-                    )
-                    for i, t in enumerate(parsed.turns)
-                ],
-            )
-        if parsed.segments:
-            conn.execute(
-                insert(s.segments),
-                [
-                    dict(
-                        transcript_id=tid,
-                        idx=g.index,
-                        start=g.start,
-                        end=g.end,
-                        speaker=g.speaker,
-                        timestamp=g.timestamp,
-                        page=g.page,
-                    )
-                    for g in parsed.segments
-                ],
-            )
+        insert_many(
+            conn,
+            s.turns,
+            ["transcript_id", "idx", "speaker", "start", "end", "timestamp"],
+            [(tid, i, t.speaker, t.start, t.end, t.timestamp) for i, t in enumerate(parsed.turns)],
+        )
+        insert_many(
+            conn,
+            s.segments,
+            ["transcript_id", "idx", "start", "end", "speaker", "timestamp", "page"],
+            [
+                (tid, g.index, g.start, g.end, g.speaker, g.timestamp, g.page)
+                for g in parsed.segments
+            ],
+        )
         return tid
 
     def write_attributes(self, conn: Connection, tid: int, attrs: dict[str, str]) -> None:

@@ -8,7 +8,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from codebook.model import Codebook, Coding, Transcript
+from codebook.model import Codebook, Coding, Segment, Transcript
 
 
 @dataclass
@@ -72,6 +72,30 @@ def codebook_digest(codebook: Codebook) -> str:
         for c in codebook.codes.values()
     ]
     return hashlib.sha256(json.dumps(codes, sort_keys=True).encode()).hexdigest()
+
+
+def respondent_codings(
+    codings: list[Coding], segments: list[Segment], asked: set[tuple[int, int, int]]
+) -> list[Coding]:
+    """The codings that touch a segment not spoken by the interviewer.
+
+    `asked` holds the (transcript id, start, end) of the interviewer's segments. A coding of a
+    question alone teaches the model nothing about what respondents say, so it is no training
+    example; a coding over a question and its answer stays.
+    """
+    if not asked:
+        return list(codings)
+    by_tid: dict[int, list[Segment]] = {}
+    for g in segments:
+        by_tid.setdefault(g.transcript_id, []).append(g)
+    out = []
+    for c in codings:
+        touched = [
+            g for g in by_tid.get(c.transcript_id, ()) if g.start < c.end and c.start < g.end
+        ]
+        if not touched or any((g.transcript_id, g.start, g.end) not in asked for g in touched):
+            out.append(c)
+    return out
 
 
 def training_data(

@@ -1,16 +1,22 @@
 """How good are the suggestions? Cross-validation grouped by transcript, against baselines.
 
 Train on the coded spans of some transcripts, rank codes for every coded segment of the others
-(a segment's gold codes: the codings covering at least half of it), and compare with two
-baselines in the same folds: the most frequent codes of the training folds, and keyword matches
-alone (ties, e.g. no keyword at all, broken by frequency). One coder's codings are evaluated
-(the coder with most codings unless named): a second coder's codes on the same passages are a
-different opinion, not more truth, and mixing them would make the gold standard inconsistent.
+(a segment's gold codes: the codings covering at least half of it), and compare with baselines in
+the same folds: the most frequent codes of the training folds, and keyword matches alone (ties,
+e.g. no keyword at all, broken by frequency). One coder's codings are evaluated (the coder with
+most codings unless named): a second coder's codes on the same passages are a different opinion,
+not more truth, and mixing them would make the gold standard inconsistent. The interviewer's
+turns are neither test segments nor training examples, as in the suggester.
+
+The learning curve refits on random subsets of each training fold (0 = the codebook alone); with
+`learning_curve=True` every ablation (the model with one part switched off) gets the whole
+curve, so one table shows what each part adds at each amount of coding.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -18,15 +24,55 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
 from codebook.model import Codebook, CodebookError, Coding, Segment, Transcript
-from codebook.nlp import docs, lemma_string
+from codebook.nlp import docs
+from codebook.nlp.function import feature_string
+from codebook.progress import track
 from codebook.suggest.context import contexts
-from codebook.suggest.learned import LearnedModel
+from codebook.suggest.data import respondent_codings
+from codebook.suggest.examples import codebook_examples
+from codebook.suggest.learned import NEIGHBOURS, LearnedModel
 from codebook.suggest.prior import CodebookPrior
-from codebook.suggest.suggester import blend
+from codebook.suggest.suggester import BLEND, TRUST, blend
 
-CURVE = (10, 25, 50, 100, 200, 400, 800, 1600)
+CURVE = (0, 10, 25, 50, 100, 200, 400, 800, 1600)
 MIN_OVERLAP = 0.5
 SYSTEMS = ("model", "most_frequent", "keywords")
+
+
+@dataclass(frozen=True)
+class System:
+    """One way of scoring: the full model, an ablation of it, or the codebook alone."""
+
+    name: str
+    what: str  # one line for the report
+    prior: str = "full"  # which prior: full | no_phrases | exact (no compound matching)
+    learned: dict = field(default_factory=dict)  # LearnedModel settings that differ
+    examples: bool = True  # the codebook's sentences as training examples
+    use_prior: bool = True  # blend with the prior (False: the learned score alone)
+
+
+LEARNED = (
+    System("model", "the suggester: codebook prior + learned model"),
+    System("no_phrases", "keywords all weigh the same", prior="no_phrases"),
+    System("no_codebook_examples", "codebook sentences not used as examples", examples=False),
+    System("no_neighbours", "no nearest-neighbour score", learned={"neighbours": 0.0}),
+    System(
+        "no_function", "no function markers (negation, modality, ...)", learned={"function": False}
+    ),  # fmt: skip
+    System(
+        "no_char_ngrams",
+        "no character n-grams, exact keyword lemmas",
+        prior="exact",
+        learned={"char_ngrams": False},
+    ),  # fmt: skip
+    System("model_only", "the learned model without the prior", use_prior=False),
+)
+FIXED = {
+    "codebook_prior": "the codebook alone (keywords, definitions, examples)",
+    "keywords": "keyword matches alone",
+    "keywords_exact": "keyword matches, no compound parts",
+    "most_frequent": "the training folds' most frequent codes",
+}
 
 
 def metrics(scores: np.ndarray, gold: list[set[int]], labels: list[int]) -> dict:
@@ -34,9 +80,7 @@ def metrics(scores: np.ndarray, gold: list[set[int]], labels: list[int]) -> dict
     order = np.argsort(-scores, axis=1, kind="stable")
     top1 = np.mean([order[i, 0] in g for i, g in enumerate(gold)])
     top3 = np.mean([bool(set(order[i, :3]) & g) for i, g in enumerate(gold)])
-    y_true = np.zeros(scores.shape, dtype=int)
-    for i, g in enumerate(gold):
-        y_true[i, list(g)] = 1
+    y_true = _indicator(gold, scores.shape)
     y_pred = np.zeros(scores.shape, dtype=int)
     y_pred[np.arange(len(gold)), order[:, 0]] = 1
     f1 = {
@@ -51,10 +95,15 @@ def metrics(scores: np.ndarray, gold: list[set[int]], labels: list[int]) -> dict
     }
 
 
-def per_code(scores, gold, labels, ids) -> list[dict]:
-    y_true = np.zeros(scores.shape, dtype=int)
+def _indicator(gold: list[set[int]], shape) -> np.ndarray:
+    y = np.zeros(shape, dtype=int)
     for i, g in enumerate(gold):
-        y_true[i, list(g)] = 1
+        y[i, list(g)] = 1
+    return y
+
+
+def per_code(scores, gold, labels, ids) -> list[dict]:
+    y_true = _indicator(gold, scores.shape)
     y_pred = np.zeros(scores.shape, dtype=int)
     y_pred[np.arange(len(gold)), np.argmax(scores, axis=1)] = 1
     p, r, f, n = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
@@ -73,10 +122,15 @@ def per_code(scores, gold, labels, ids) -> list[dict]:
 class _Data:
     """Coded spans (training units) and coded segments (test units) of one coder."""
 
-    def __init__(self, transcripts, segments, codings, coder: str, ids: list[str]):
+    def __init__(self, transcripts, segments, codings, coder: str, ids: list[str], asked=()):
         index = {c: i for i, c in enumerate(ids)}
         texts = {t.id: t.text for t in transcripts}
+        asked = set(asked)
+        by_transcript: dict[int, list] = {}
+        for g in segments:
+            by_transcript.setdefault(g.transcript_id, []).append(g)
         codings = [c for c in codings if c.coder == coder and c.code in index]
+        codings = respondent_codings(codings, segments, asked)
         spans: dict[tuple[int, int, int], set[int]] = {}
         for c in codings:
             spans.setdefault((c.transcript_id, c.start, c.end), set()).add(index[c.code])
@@ -87,16 +141,15 @@ class _Data:
         by_tid: dict[int, list] = {}
         for c in codings:
             by_tid.setdefault(c.transcript_id, []).append(c)
-        seg_group, seg_text, seg_gold = [], [], []
-        by_transcript: dict[int, list] = {}
-        for g in segments:
-            by_transcript.setdefault(g.transcript_id, []).append(g)
         context = {
             g.id: c
             for tid, segs in by_transcript.items()
             for g, c in zip(segs, contexts(texts[tid], segs), strict=True)
         }
+        seg_group, seg_text, seg_gold = [], [], []
         for g in segments:
+            if (g.transcript_id, g.start, g.end) in asked:
+                continue
             gold = {
                 index[c.code]
                 for c in by_tid.get(g.transcript_id, ())
@@ -119,32 +172,36 @@ def evaluate(
     coder: str | None = None,
     seed: int = 13,
     curve: tuple[int, ...] = CURVE,
+    learning_curve: bool = False,
+    interviewer: set[tuple[int, int, int]] | frozenset = frozenset(),
 ) -> dict:
-    """The evaluation report as a dict (what `codebook evaluate` prints)."""
+    """The evaluation report as a dict (what `codebook evaluate` prints).
+
+    `interviewer` holds the (transcript id, start, end) of the interviewer's segments.
+    """
     counts = Counter(c.coder for c in codings)
     if not counts:
         raise CodebookError("nothing to evaluate: the project has no codings yet")
     coder = coder or counts.most_common(1)[0][0]
     if coder not in counts:
         raise CodebookError(f"no codings by coder '{coder}' (coders: {', '.join(sorted(counts))})")
-    lang = codebook.language
-    prior = CodebookPrior(codebook, lang, compounds=True)
-    ids = prior.ids
-    data = _Data(transcripts, segments, codings, coder, ids)
+    if folds < 2:
+        raise CodebookError("--folds must be at least 2")
+    ids = [c.id for c in codebook.codes.values() if c.codable]
+    data = _Data(transcripts, segments, codings, coder, ids, interviewer)
     groups = np.unique(data.span_group)
     if len(groups) < 2:
         raise CodebookError(f"coder '{coder}' coded only {len(groups)} transcript(s); need 2")
     if not data.seg_gold:
         raise CodebookError(f"coder '{coder}' has no coded segments to test on")
-    if folds < 2:
-        raise CodebookError("--folds must be at least 2")
     k = min(folds, len(groups))
-    run = _Run(data, prior, CodebookPrior(codebook, lang, compounds=False), ids, seed, curve)
+    run = _Run(data, codebook, ids, seed, curve, learning_curve)
     names = {t.id: t.name for t in transcripts}
     splitter = GroupKFold(n_splits=k, shuffle=True, random_state=seed)
+    splits = list(splitter.split(groups, groups=groups))
     fold_info = [
         run.fold(set(groups[train_g]), set(groups[test_g]), names)
-        for train_g, test_g in splitter.split(groups, groups=groups)
+        for train_g, test_g in track(splits, "evaluating suggestions (folds)")
     ]
     return run.report(coder, k, seed, len(groups), fold_info)
 
@@ -152,56 +209,69 @@ def evaluate(
 class _Run:
     """The pooled scores of every system over the folds of one evaluation."""
 
-    SYSTEMS = (*SYSTEMS, "codebook_prior", "keywords_exact", "model_no_char_ngrams", "model_only")
-
-    def __init__(self, data: _Data, prior, exact, ids, seed: int, curve: tuple[int, ...]):
+    def __init__(self, data: _Data, codebook, ids, seed: int, curve, learning_curve: bool):
         self.data, self.ids, self.curve = data, ids, curve
-        lang = prior.lang
-        self.span_ls = [lemma_string(d) for d in docs(data.span_text, lang)]
+        # without the curve of every ablation only the model is fitted: the quick report
+        self.systems = LEARNED if learning_curve else LEARNED[:1]
+        lang = codebook.language
         seg_docs = docs(data.seg_text, lang)
-        self.seg_ls = [lemma_string(d) for d in seg_docs]
-        self.prior_all = prior.score(seg_docs)[0]
-        self.kw_all = prior.keyword_scores(seg_docs)
-        self.kw_exact_all = exact.keyword_scores(seg_docs)
-        self.prior_exact_all = exact.score(seg_docs)[0]
-        self.pooled = {s: np.zeros((len(self.seg_ls), len(ids))) for s in self.SYSTEMS}
+        self.span_fs = [feature_string(d, lang) for d in docs(data.span_text, lang)]
+        self.seg_fs = [feature_string(d, lang) for d in seg_docs]
+        found = codebook_examples(codebook)
+        strings = [feature_string(d, lang) for d in docs([t for t, _, _ in found], lang)]
+        self.examples = [(s, t, c, w) for s, (t, c, w) in zip(strings, found, strict=True)]
+        priors = {
+            "full": CodebookPrior(lang=lang, compounds=True),
+            "no_phrases": CodebookPrior(lang=lang, compounds=True, phrases=False),
+            "exact": CodebookPrior(lang=lang, compounds=False),
+        }
+        self.prior = {name: p.fit(codebook).score(seg_docs)[0] for name, p in priors.items()}
+        self.keywords = priors["full"].keyword_scores(seg_docs)
+        self.keywords_exact = priors["exact"].keyword_scores(seg_docs)
+        n, k = len(self.seg_fs), len(ids)
+        self.pooled = {s: np.zeros((n, k)) for s in [*(x.name for x in self.systems), *FIXED]}
         self.rng = np.random.default_rng(seed)
-        self.curve_scores: dict[int, list] = {}
+        self.curve_scores: dict[tuple[str, int], list] = {}
+
+    def _scores(self, system: System, tr: np.ndarray, te: np.ndarray) -> np.ndarray:
+        """Fit `system` on training spans `tr` and score test segments `te`."""
+        data, ids = self.data, self.ids
+        settings = {"neighbours": NEIGHBOURS, **system.learned}
+        model = LearnedModel(ids, **settings).fit(
+            [self.span_fs[i] for i in tr],
+            [data.span_text[i] for i in tr],
+            [{ids[c] for c in data.span_labels[i]} for i in tr],
+            examples=self.examples if system.examples else (),
+        )
+        learned = model.scores(model.features([self.seg_fs[i] for i in te]))
+        if not system.use_prior:
+            return learned
+        trust = TRUST if system.examples else 0.0
+        return blend(self.prior[system.prior][te], learned, model.positives_, BLEND, trust)[0]
 
     def fold(self, train_t: set[int], test_t: set[int], names: dict[int, str]) -> dict:
         data, ids, pooled = self.data, self.ids, self.pooled
         tr = np.flatnonzero(np.isin(data.span_group, list(train_t)))
         te = np.flatnonzero(np.isin(data.seg_group, list(test_t)))
-        x_ls = [self.span_ls[i] for i in tr]
-        x_text = [data.span_text[i] for i in tr]
-        y = [{ids[c] for c in data.span_labels[i]} for i in tr]
         freq = np.zeros(len(ids))
         for i in tr:
             freq[list(data.span_labels[i])] += 1
         tiebreak = 1e-6 * freq / max(freq.max(), 1)
-        test_ls = [self.seg_ls[i] for i in te]
-        model = LearnedModel(ids).fit(x_ls, x_text, y)
-        proba = model.predict_proba(model.features(test_ls))
-        pooled["model"][te] = blend(self.prior_all[te], proba, model.positives)[0]
-        pooled["model_only"][te] = proba + tiebreak
-        plain = LearnedModel(ids, char_ngrams=False).fit(x_ls, x_text, y)
-        plain_p = plain.predict_proba(plain.features(test_ls))
-        exact = blend(self.prior_exact_all[te], plain_p, plain.positives)[0]
-        pooled["model_no_char_ngrams"][te] = exact
+        for system in self.systems:
+            pooled[system.name][te] = self._scores(system, tr, te) + tiebreak
         pooled["most_frequent"][te] = np.tile(freq, (len(te), 1))
-        pooled["keywords"][te] = self.kw_all[te] + tiebreak
-        pooled["keywords_exact"][te] = self.kw_exact_all[te] + tiebreak
-        pooled["codebook_prior"][te] = self.prior_all[te] + tiebreak
+        pooled["keywords"][te] = self.keywords[te] + tiebreak
+        pooled["keywords_exact"][te] = self.keywords_exact[te] + tiebreak
+        pooled["codebook_prior"][te] = self.prior["full"][te] + tiebreak
         for n in self.curve:
             if n >= len(tr):
                 continue
-            pick = self.rng.choice(len(tr), size=n, replace=False)
-            sub = LearnedModel(ids).fit(
-                [x_ls[i] for i in pick], [x_text[i] for i in pick], [y[i] for i in pick]
-            )
-            p = sub.predict_proba(sub.features(test_ls))
-            scores = blend(self.prior_all[te], p, sub.positives)[0]
-            self.curve_scores.setdefault(n, []).append((te, scores))
+            pick = tr[self.rng.choice(len(tr), size=n, replace=False)] if n else tr[:0]
+            for system in self.systems:
+                if n == 0 and not system.examples:
+                    continue  # without codebook examples there is nothing to fit on at 0
+                scores = self._scores(system, pick, te) + tiebreak
+                self.curve_scores.setdefault((system.name, n), []).append((te, scores))
         return {
             "train": sorted(names[t] for t in train_t),
             "test": sorted(names[t] for t in test_t),
@@ -212,24 +282,35 @@ class _Run:
     def report(self, coder: str, k: int, seed: int, transcripts: int, fold_info) -> dict:
         gold = self.data.seg_gold
         labels = sorted({c for g in gold for c in g})
+        systems = {s: metrics(self.pooled[s], gold, labels) for s in self.pooled}
         report = {
             "coder": coder,
             "folds": k,
             "seed": seed,
             "transcripts": transcripts,
-            "training_spans": len(self.span_ls),
-            "test_segments": len(self.seg_ls),
+            "training_spans": len(self.span_fs),
+            "test_segments": len(self.seg_fs),
             "fold_sizes": fold_info,
-            "systems": {s: metrics(self.pooled[s], gold, labels) for s in self.SYSTEMS},
+            "systems": systems,
+            "descriptions": {**{s.name: s.what for s in self.systems}, **FIXED},
             "per_code": per_code(self.pooled["model"], gold, labels, self.ids),
-            "learning_curve": [],
+            "curves": {},
         }
-        for n, parts in sorted(self.curve_scores.items()):
+        for (name, n), parts in sorted(self.curve_scores.items(), key=lambda kv: kv[0][1]):
+            if len(parts) < k:
+                continue  # a point some fold is too small for would pool different folds
             te = np.concatenate([t for t, _ in parts])
             sc = np.vstack([s for _, s in parts])
             m = metrics(sc, [gold[i] for i in te], labels)
-            report["learning_curve"].append(_point(n, len(parts), m))
-        report["learning_curve"].append(_point("all", k, report["systems"]["model"]))
+            report["curves"].setdefault(name, []).append(_point(n, len(parts), m))
+        for system in self.systems:
+            report["curves"].setdefault(system.name, []).append(
+                _point("all", k, systems[system.name])
+            )
+        # the model's curve from the first coding on (0, the codebook alone, is in `curves`)
+        report["learning_curve"] = [
+            p for p in report["curves"].get("model", []) if p["train_spans"] != 0
+        ]
         return report
 
 
@@ -238,12 +319,26 @@ def _point(n, folds: int, m: dict) -> dict:
             "macro_f1": m["macro_f1"]}  # fmt: skip
 
 
+def curve_table(report: dict) -> pd.DataFrame:
+    """Systems x training sizes, each cell 'top-1 / top-3': the curve and every ablation."""
+    rows = []
+    for name, points in report["curves"].items():
+        row = {"system": name}
+        row.update({str(p["train_spans"]): f"{p['top1']:.2f} / {p['top3']:.2f}" for p in points})
+        rows.append(row)
+    for name in FIXED:
+        m = report["systems"][name]
+        rows.append({"system": name, "all": f"{m['top1']:.2f} / {m['top3']:.2f}"})
+    return pd.DataFrame(rows).fillna("")
+
+
 def tables(report: dict) -> dict[str, pd.DataFrame]:
-    """The report as frames: `systems`, `learning_curve` and `per_code`."""
+    """The report as frames: `systems`, `learning_curve`, `curves` and `per_code`."""
     systems = pd.DataFrame([{"system": name, **m} for name, m in report["systems"].items()])
     return {
         "systems": systems,
         "learning_curve": pd.DataFrame(report["learning_curve"]),
+        "curves": curve_table(report),
         "per_code": pd.DataFrame(report["per_code"]),
     }
 
@@ -256,12 +351,17 @@ def render(report: dict) -> str:
         f"{report['test_segments']} coded segments in {report['transcripts']} transcripts; "
         f"{report['folds']} folds grouped by transcript, seed {report['seed']}"
     )
-    return "\n\n".join(
-        [
-            head,
-            "systems (model = codebook prior + learned model; baselines: most_frequent, "
-            "keywords)\n" + t["systems"].to_string(index=False),
-            "learning curve (model)\n" + t["learning_curve"].to_string(index=False),
-            "per code (model, top-1)\n" + t["per_code"].to_string(index=False),
-        ]
-    )
+    described = "\n".join(f"  {k}: {v}" for k, v in report["descriptions"].items())
+    parts = [
+        head,
+        "systems (baselines: most_frequent, keywords)\n" + t["systems"].to_string(index=False),
+    ]
+    if len(report["curves"]) > 1:
+        parts.append(
+            "learning curve: top-1 / top-3 after N coded spans (0 = the codebook alone)\n"
+            + t["curves"].to_string(index=False)
+        )
+    else:
+        parts.append("learning curve (model)\n" + t["learning_curve"].to_string(index=False))
+    parts += [described, "per code (model, top-1)\n" + t["per_code"].to_string(index=False)]
+    return "\n\n".join(parts)

@@ -1,13 +1,18 @@
 """Rank codes for segments: the codebook prior blended with the model learned from the codings.
 
-A code with n coded examples gets weight n / (n + BLEND) on the learned probability and the rest
-on the prior, so a code nobody has used yet can still be suggested from its keywords and examples.
+A code with n coded examples gets weight (n + TRUST) / (n + TRUST + BLEND) on the learned score
+and the rest on the prior: the learned model starts from the codebook's own sentences (worth
+TRUST coded examples), so a code nobody has used yet is still suggested from its keywords and
+examples, and the researcher's codings take over as they add up.
+
 `retrain` builds a new model aside and swaps it in with one assignment, so the UI thread can keep
-calling `rank` while a background thread retrains.
+calling `rank` while a background thread retrains; `update` adds a new coding to (a copy of) the
+current model at once, for the moments before that refit is done.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from pathlib import Path
 
@@ -15,22 +20,29 @@ import joblib
 import numpy as np
 
 from codebook.model import Codebook
-from codebook.nlp import docs, lemma_string
+from codebook.nlp import docs
+from codebook.nlp.function import describe, feature_string
 from codebook.suggest.data import TrainingData, codebook_digest, sample
-from codebook.suggest.learned import LearnedModel
+from codebook.suggest.examples import codebook_examples
+from codebook.suggest.learned import NEIGHBOURS, LearnedModel
 from codebook.suggest.prior import CodebookPrior
 from codebook.suggest.types import Suggestion
 
 BLEND = 4.0
+TRUST = 6.0  # how many coded examples the codebook's sentences are worth to the blend
 MIN_SCORE = 0.01  # below this there is no evidence at all: not worth showing
 MODEL_VERSION = LearnedModel.VERSION
+SUGGESTER_VERSION = 2  # bump with any change of what a cached model is fitted on
 
 
-def blend(prior: np.ndarray, proba: np.ndarray, positives: np.ndarray, k: float = BLEND):
-    """Weight n / (n + k) on the learned probability of a code with n examples, the rest on the
-    prior: a code nobody has used yet is ranked by the codebook alone."""
-    alpha = positives / (positives + k)
-    return alpha * proba + (1 - alpha) * prior, alpha
+def blend(
+    prior: np.ndarray, learned: np.ndarray, positives: np.ndarray, k: float = BLEND, trust=0.0
+):
+    """Weight (n + trust) / (n + trust + k) on the learned score of a code with n examples, the
+    rest on the prior: a code nobody has used yet is ranked mostly by the codebook."""
+    n = positives + trust
+    alpha = n / (n + k)
+    return alpha * learned + (1 - alpha) * prior, alpha
 
 
 def _short(text: str, n: int = 70) -> str:
@@ -39,6 +51,8 @@ def _short(text: str, n: int = 70) -> str:
 
 
 class Suggester:
+    """scikit-learn style: `__init__` keeps the settings; `fit`/`retrain` set `model_`."""
+
     def __init__(
         self,
         codebook: Codebook,
@@ -47,6 +61,10 @@ class Suggester:
         compounds: bool = True,
         char_ngrams: bool = True,
         blend: float = BLEND,
+        neighbours: float = NEIGHBOURS,
+        function: bool = True,
+        examples: bool = True,
+        phrases: bool = True,
     ):
         self.codebook = codebook
         self.lang = lang
@@ -54,12 +72,20 @@ class Suggester:
         self.compounds = compounds
         self.char_ngrams = char_ngrams
         self.blend = blend
-        self.ids = [c.id for c in codebook.codes.values() if c.codable]
+        self.neighbours = neighbours
+        self.function = function
+        self.examples = examples
+        self.phrases = phrases
         self._prior: CodebookPrior | None = None
+        self._examples: list | None = None
         self._state: tuple[LearnedModel | None, str | None] = (None, None)
         self._lock = threading.Lock()  # one retrain at a time
         self._prior_lock = threading.Lock()  # separate: the UI must not wait for a retrain
-        self._lemma_cache: dict[str, str] = {}
+        self._string_cache: dict[str, str] = {}
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.codebook.codes.values() if c.codable]
 
     # -- fitting ----------------------------------------------------------------------------
     @property
@@ -67,15 +93,28 @@ class Suggester:
         if self._prior is None:
             with self._prior_lock:
                 if self._prior is None:
-                    self._prior = CodebookPrior(self.codebook, self.lang, self.compounds)
+                    self._prior = CodebookPrior(
+                        lang=self.lang, compounds=self.compounds, phrases=self.phrases
+                    ).fit(self.codebook)
         return self._prior
 
     @property
     def model(self) -> LearnedModel | None:
         return self._state[0]
 
+    model_ = model  # the scikit-learn name of the learned state
+
+    @property
+    def trust(self) -> float:
+        return TRUST if self.examples else 0.0
+
     def key(self, data: TrainingData) -> str:
-        salt = [str(MODEL_VERSION), self.lang, str(self.compounds), str(self.char_ngrams)]
+        salt = [
+            f"{MODEL_VERSION}.{SUGGESTER_VERSION}",
+            self.lang,
+            *(str(v) for v in (self.compounds, self.char_ngrams, self.neighbours)),
+            *(str(v) for v in (self.function, self.examples, self.phrases)),
+        ]
         return data.digest(*salt, codebook_digest(self.codebook))
 
     def fit(self, data: TrainingData) -> Suggester:
@@ -84,34 +123,47 @@ class Suggester:
         self._state = (model, None)
         return self
 
-    def _fit_model(self, data: TrainingData) -> LearnedModel | None:
-        if not len(data):
-            return None
-        data, weights = sample(data)  # a large project is fitted on a weighted sample
-        return LearnedModel(self.ids, self.char_ngrams).fit(
-            self._lemma_strings(data.texts),
-            data.texts,
-            data.labels,
-            list(
-                zip(
-                    self._lemma_strings([t for t, _ in data.rejected]),
-                    [c for _, c in data.rejected],
-                    strict=True,
-                )
-            ),
-            weights,
+    def new_model(self) -> LearnedModel:
+        return LearnedModel(
+            self.ids, self.char_ngrams, neighbours=self.neighbours, function=self.function
         )
 
-    def _lemma_strings(self, texts: list[str]) -> list[str]:
-        """Lemma strings, remembered between retrains: after one more coding, only its text is
-        new."""
-        cache = self._lemma_cache
+    def codebook_examples(self) -> list[tuple[str, str, str, float]]:
+        """The codebook's sentences as (feature string, text, code, weight), built once."""
+        if not self.examples:
+            return []
+        if self._examples is None:
+            found = codebook_examples(self.codebook)
+            strings = self.strings([t for t, _, _ in found])
+            self._examples = [(s, t, c, w) for s, (t, c, w) in zip(strings, found, strict=True)]
+        return self._examples
+
+    def _fit_model(self, data: TrainingData) -> LearnedModel | None:
+        examples = self.codebook_examples()
+        if not len(data) and not examples:
+            return None
+        data, weights = sample(data)  # a large project is fitted on a weighted sample
+        rejected = list(
+            zip(
+                self.strings([t for t, _ in data.rejected]),
+                [c for _, c in data.rejected],
+                strict=True,
+            )
+        )
+        return self.new_model().fit(
+            self.strings(data.texts), data.texts, data.labels, rejected, weights, examples
+        )
+
+    def strings(self, texts: list[str]) -> list[str]:
+        """Feature strings (lemmas and function markers), remembered between retrains: after one
+        more coding, only its text is new."""
+        cache = self._string_cache
         new = [t for t in dict.fromkeys(texts) if t not in cache]
         if len(cache) + len(new) > 500_000:
             cache.clear()
             new = list(dict.fromkeys(texts))
         for text, doc in zip(new, docs(new, self.lang), strict=True):
-            cache[text] = lemma_string(doc)
+            cache[text] = feature_string(doc, self.lang)
         return [cache[t] for t in texts]
 
     def retrain(self, data: TrainingData) -> bool:
@@ -123,10 +175,32 @@ class Suggester:
             if self._state[1] == key:
                 return False
             model = self._load(key)
-            if model is None and len(data):
+            if model is None:
                 model = self._fit_model(data)
                 self._save(key, model)
             self._state = (model, key)  # one assignment: readers see old or new, never half
+        return True
+
+    def update(
+        self,
+        texts: list[str],
+        labels: list[set[str]],
+        rejected: list[tuple[str, str]] = (),
+    ) -> bool:
+        """Learn new codings (and rejections) at once, without a full refit.
+
+        A copy of the current model takes the new examples (`LearnedModel.partial_fit`) and is
+        swapped in; its key is cleared, so the next `retrain` still does the full refit. False
+        when there is no fitted model to update (then only `retrain` helps).
+        """
+        current = self.model
+        if current is None or not hasattr(current, "x_"):
+            return False
+        rejected = list(rejected)
+        strings = self.strings(list(texts) + [t for t, _ in rejected])
+        pairs = list(zip(strings[len(texts) :], [c for _, c in rejected], strict=True))
+        model = copy.copy(current).partial_fit(strings[: len(texts)], list(texts), labels, pairs)
+        self._state = (model, None)
         return True
 
     def load(self, data: TrainingData) -> bool:
@@ -173,10 +247,10 @@ class Suggester:
         model = self.model if use_model else None
         if model is None:
             return prior, prior, None, None, evidence, None
-        x = model.features([lemma_string(d) for d in segs])
-        proba = model.predict_proba(x)
-        blended, alpha = blend(prior, proba, model.positives, self.blend)
-        return blended, prior, proba, alpha, evidence, (model, x)
+        x = model.features([feature_string(d, self.lang) for d in segs])
+        learned = model.scores(x)
+        blended, alpha = blend(prior, learned, model.positives_, self.blend, self.trust)
+        return blended, prior, learned, alpha, evidence, (model, x)
 
     def rank(
         self,
@@ -187,73 +261,63 @@ class Suggester:
     ) -> list[list[Suggestion]]:
         """The `top` codes per text, best first, with reasons; codes in `skip[i]` left out.
 
-        When `texts` are segments in context, `own[i]` is the segment alone, so that a reason
-        found only in a neighbouring sentence can say so.
+        Only codable codes are ranked (a grouping code is never suggested). When `texts` are
+        segments in context, `own[i]` is the segment alone, so that a reason found only in a
+        neighbouring sentence can say so.
         """
         segs = docs(texts, self.lang)
-        blended, prior, proba, alpha, evidence, fitted = self._score(segs)
+        blended, prior, learned, alpha, evidence, fitted = self._score(segs)
+        ids = self.ids
         out = []
         for i in range(len(segs)):
             order = np.argsort(-blended[i], kind="stable")
             banned = skip[i] if skip else set()
-            chosen = [c for c in order if self.ids[c] not in banned and blended[i, c] >= MIN_SCORE][
-                :top
-            ]
+            chosen = [c for c in order if ids[c] not in banned and blended[i, c] >= MIN_SCORE][:top]
             closest = fitted[0].closest_examples(fitted[1][i]) if fitted and chosen else None
-            out.append(
-                [
-                    self._suggestion(
-                        i,
-                        c,
-                        blended,
-                        prior,
-                        proba,
-                        alpha,
-                        evidence,
-                        fitted,
-                        closest,
-                        own[i] if own else None,
-                    )
-                    for c in chosen
-                ]
-            )
+            scored = (blended, prior, learned, alpha, evidence, fitted)
+            own_i = own[i] if own else None
+            out.append([self._suggestion(i, c, scored, closest, own_i) for c in chosen])
         return out
 
-    def _suggestion(
-        self, i, c, blended, prior, proba, alpha, evidence, fitted, closest, own
-    ) -> Suggestion:
-        ev = evidence[i][c]
-        prior_why = [f"keyword '{t}' ({w:.2f})" for t, w in ev["terms"]]
+    def _prior_why(self, ev: dict, own: str | None) -> list[str]:
+        why = [f"keyword '{t}' ({w:.2f})" for t, w in ev["terms"]]
         if own is not None and any(tok not in own for tok in ev["tokens"]):
-            prior_why.append("(some keywords are in the sentence before or after)")
+            why.append("(some keywords are in the sentence before or after)")
         if ev["example"] and ev["example_sim"] >= 0.15:
-            prior_why.append(f"like codebook example: '{_short(ev['example'])}'")
+            why.append(f"like codebook example: '{_short(ev['example'])}'")
         elif ev["definition_sim"] >= 0.15:
-            prior_why.append(f"close to the definition ({ev['definition_sim']:.2f})")
+            why.append(f"close to the definition ({ev['definition_sim']:.2f})")
         if ev["redirect"] >= 0.1:
-            prior_why.append(
+            why.append(
                 f"another code's exclude criterion points here: '{_short(ev['clause'], 50)}' "
                 f"(+{ev['redirect']:.2f})"
             )
         if ev["exclude"] >= 0.1:
-            prior_why.append(
+            why.append(
                 f"resembles its exclude criterion: '{_short(ev['clause'], 50)}' "
                 f"(-{ev['exclude']:.2f})"
             )
+        return why
+
+    def _suggestion(self, i, c, scored, closest, own) -> Suggestion:
+        blended, prior, learned, alpha, evidence, fitted = scored
+        ev = evidence[i][c]
+        prior_why = self._prior_why(ev, own)
         terms, example, model_p = list(ev["terms"]), ev["example"], None
         why = prior_why
         if fitted is not None and alpha[c] > 0:
             model, x = fitted
-            model_p = float(proba[i, c])
-            learned = model.terms(x[i], c)
-            model_why = [f"term '{t}' (+{w:.2f})" for t, w in learned]
+            model_p = float(learned[i, c])
+            found = model.terms(x[i], c)
+            model_why = [f"term '{describe(t)}' (+{w:.2f})" for t, w in found]
             best, best_sim = closest
             near = model.train_text[best[c]] if best[c] >= 0 else None
             sim = float(best_sim[c])
             if near and sim >= 0.1:
-                model_why.append(f"like coded example: '{_short(near)}' ({sim:.2f})")
+                what = "coded example" if model.is_coded(int(best[c])) else "codebook text"
+                model_why.append(f"like {what}: '{_short(near)}' ({sim:.2f})")
                 example = near
-            terms = learned + terms
+            terms = found + terms
             why = model_why + prior_why if alpha[c] >= 0.5 else prior_why + model_why
         return Suggestion(
             code=self.ids[c],

@@ -29,6 +29,7 @@ from codebook.tui.hotkeys import bound_keys, code_hotkeys
 from codebook.tui.screens.codebook_screen import CodebookScreen
 from codebook.tui.screens.coding import CodingScreen
 from codebook.tui.screens.dialogs import SignIn
+from codebook.tui.screens.matrix_screen import MatrixScreen
 from codebook.tui.screens.project_screen import ProjectScreen
 from codebook.tui.screens.review import ReviewScreen
 from codebook.tui.screens.summary import SummaryScreen
@@ -136,6 +137,10 @@ class CodebookApp(App):
 
     def open_summary(self) -> AwaitMount:
         return self.push_screen(SummaryScreen())
+
+    def open_matrix(self) -> AwaitMount:
+        """The framework matrix: summaries (or drafts) per case and code."""
+        return self.push_screen(MatrixScreen())
 
     def go_back(self) -> AwaitComplete:
         """To the screen this one was opened from (the transcripts, from a transcript)."""

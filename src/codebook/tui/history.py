@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 
-from codebook.model import Code, Coding, Transcript
+from codebook.model import Code, Coding, Summary, Transcript
 from codebook.project import Project
 
 
@@ -21,6 +21,8 @@ class Change:
     recoded: bool = False  # codes or memos of existing codings changed: re-read them
     memos: bool = False  # memos were added or removed
     codebook: bool = False  # codes were added to or removed from the codebook YAML
+    speakers: bool = False  # who speaks under a label (participant, interviewer) changed
+    summaries: bool = False  # framework summaries were written or removed
 
 
 class Action(ABC):
@@ -191,6 +193,69 @@ class AddCode(Action):
     def undo(self, project: Project) -> Change:
         project.remove_code(self.code.id)
         return Change(codebook=True)
+
+
+@dataclass
+class AssignSpeaker(Action):
+    """Who speaks under a label of a transcript: a participant (created when new, with
+    `attributes`) and whether it is the interviewer; one store transaction either way."""
+
+    transcript: Transcript
+    speaker: str
+    participant: str | None
+    interviewer: bool | None
+    attributes: dict[str, str] = field(default_factory=dict)
+    change: object = None  # what the store changed, for undo
+
+    @property
+    def label(self) -> str:
+        if self.interviewer:
+            return f"{self.speaker} is the interviewer"
+        who = self.participant or "nobody"
+        return f"{self.speaker} speaks as {who}"
+
+    def do(self, project: Project) -> Change:
+        self.change = project.assign_speaker(
+            self.transcript, self.speaker, self.participant, self.interviewer, self.attributes
+        )
+        return Change(speakers=True)
+
+    def undo(self, project: Project) -> Change:
+        project.undo_speaker(self.change)
+        return Change(speakers=True)
+
+
+@dataclass
+class WriteSummary(Action):
+    """A coder's framework summary of one case on one code: written (new or replacing), or
+    removed when `text` is empty; undo puts back what the cell held."""
+
+    kind: str
+    row: str
+    code: str
+    coder: str
+    text: str
+    before: Summary | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.kind, self.row, self.code, self.coder)
+
+    @property
+    def label(self) -> str:
+        what = "summary" if self.text.strip() else "removed summary"
+        return f"{what} of {self.row} on {self.code}"
+
+    def do(self, project: Project) -> Change:
+        if self.text.strip():
+            self.before = project.set_summary(self.row, self.code, self.text, self.coder, self.kind)
+        else:
+            self.before = project.remove_summary(self.row, self.code, self.coder, self.kind)
+        return Change(summaries=True)
+
+    def undo(self, project: Project) -> Change:
+        project.restore_summary(self.key, self.before)
+        return Change(summaries=True)
 
 
 class History:

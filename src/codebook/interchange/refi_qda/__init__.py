@@ -1,7 +1,9 @@
 """REFI-QDA exchange: .qdc codebooks and .qdpx projects, to and from NVivo, ATLAS.ti, MAXQDA,
 QualCoder and other tools.
 
-The facade (`Project`) calls these; nothing here imports the CLI or the TUI.
+An import is planned (`plan_qdpx`, `plan_qdc`: nothing written), then written (`write_plan`);
+the facade (`Project`) drives both and keeps the originals. Nothing here imports the CLI or
+the TUI.
 """
 
 from __future__ import annotations
@@ -9,25 +11,41 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from codebook.interchange.refi_qda.merge import merge_codebook, merge_project
+from codebook import codebooks
+from codebook.interchange.refi_qda.apply import write_plan
+from codebook.interchange.refi_qda.cases import People
+from codebook.interchange.refi_qda.codebook_yaml import qdc_to_yaml
+from codebook.interchange.refi_qda.ids import known_guids
+from codebook.interchange.refi_qda.plan import (
+    ProjectState,
+    RefiImportPlan,
+    plan_codebook,
+    plan_project,
+)
 from codebook.interchange.refi_qda.read import read_qdc, read_qdpx
-from codebook.interchange.refi_qda.report import RefiReport
-from codebook.interchange.refi_qda.rows import known_guids
+from codebook.interchange.refi_qda.result import RefiImportResult
 from codebook.interchange.refi_qda.write import Guids, project_xml, write_qdc, write_qdpx
-from codebook.interchange.refi_qda.yamlio import qdc_to_yaml
-from codebook.model import Codebook
+from codebook.model import Codebook, CodebookError
 
 __all__ = [
-    "RefiReport",
+    "CODEBOOK_XSD",
+    "PROJECT_XSD",
+    "RefiImportPlan",
+    "RefiImportResult",
     "export_qdc",
     "export_qdpx",
-    "import_qdc",
-    "import_qdpx",
+    "plan_qdc",
+    "plan_qdpx",
     "qdc_to_yaml",
     "read_qdc",
     "read_qdpx",
+    "write_plan",
 ]
 SCOPE_META = "refi_project_guid"
+# the standard's own schemas, shipped in the package (see schemas/README.md)
+SCHEMAS = Path(__file__).parent / "schemas"
+PROJECT_XSD = SCHEMAS / "Project.xsd"
+CODEBOOK_XSD = SCHEMAS / "Codebook.xsd"
 
 
 def guids(store, codebook: Codebook) -> Guids:
@@ -50,23 +68,40 @@ def export_qdpx(path: Path, name: str, codebook: Codebook, store) -> dict[str, i
     transcripts = store.transcripts()
     codings = store.codings()
     memos = store.memos()
-    qde = project_xml(name, codebook, transcripts, codings, memos, ids)
+    people = People(store.participants(), store.speakers(), store.segments())
+    qde = project_xml(name, codebook, transcripts, codings, memos, ids, people)
     write_qdpx(Path(path), qde, transcripts, ids)
     return {
         "codes": len(codebook.codes),
         "transcripts": len(transcripts),
         "codings": len(codings),
         "memos": len(memos),
+        "coding_memos": sum(1 for c in codings if c.memo),
+        "cases": len(people.participants),
     }
 
 
-def import_qdpx(
-    path: Path, root: Path, store, codebook_path: Path, before_write=None
-) -> RefiReport:
+def plan_qdpx(path: Path, store, codebook_path: Path) -> RefiImportPlan:
+    """Read a .qdpx and plan its import into the project; raises CodebookError if it cannot be
+    imported whole."""
     path = Path(path)
-    return merge_project(read_qdpx(path), root, store, codebook_path, path.name, before_write)
+    refi = read_qdpx(path)
+    state = _state(store, codebook_path)
+    state.transcripts, state.coding_counts = store.transcripts(), store.coding_counts()
+    state.speakers = {(s.transcript_id, s.label): s for s in store.speakers()}
+    return plan_project(refi, state, path.name)
 
 
-def import_qdc(path: Path, store, codebook_path: Path) -> RefiReport:
+def plan_qdc(path: Path, store, codebook_path: Path) -> RefiImportPlan:
+    """Read a .qdc and plan adding its new codes to the project's codebook."""
     path = Path(path)
-    return merge_codebook(read_qdc(path), store, codebook_path, path.name)
+    return plan_codebook(read_qdc(path), _state(store, codebook_path), path.name)
+
+
+def _state(store, codebook_path: Path) -> ProjectState:
+    """The codebook is parsed from the very YAML a plan extends, so the two cannot differ."""
+    data = codebooks.read_yaml(codebook_path)
+    book, problems = codebooks.parse(data, str(codebook_path))
+    if problems:
+        raise CodebookError("\n".join(problems))
+    return ProjectState(book, data, codebook_path, known_guids=known_guids(store))

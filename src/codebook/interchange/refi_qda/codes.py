@@ -60,89 +60,114 @@ def plan_codes(
     by_guid = {code_guid(book_id, c): c for c in book.codes} | {
         g: c for g, c in known.items() if c in book.codes
     }
-    lang = book.language
     plan = CodePlan()
     taken = set(book.codes)
     hotkeys = set(book.by_hotkey())
     for rc in codes:
         info = unfold(rc.description)
         parent = plan.ids.get(rc.parent) if rc.parent else None
-        match = by_guid.get(rc.guid)
-        if match is None and info.get("id") in book.codes:
-            match = info["id"]
-        if match is None and (parent is None or parent in book.codes):
-            name = rc.name.casefold()
-            match = next(
-                (
-                    c.id
-                    for c in book.children(parent)
-                    if name == c.id or name in {v.casefold() for v in c.label.values()}
-                ),
-                None,
-            )
+        match = _match(rc, info, parent, book, by_guid)
         if match is not None:
-            plan.ids[rc.guid] = match
-            plan.matched.append(match)
-            if any(notes.get(g) for g in rc.notes):
-                plan.warnings.append(
-                    f"{where}: note(s) on code '{rc.name}' not carried over (the code is already "
-                    f"in the codebook as '{match}'; add them to its memo by hand)"
-                )
-            if rc.guid in used and not book.codes[match].codable:
-                plan.warnings.append(
-                    f"{where}: code '{rc.name}' matches grouping code '{match}', which is not "
-                    "codable; its codings are not carried over"
-                )
+            _matched(plan, rc, match, book, used, notes, where)
             continue
         code_id = _new_id(info.get("id"), rc.name, parent, taken)
         taken.add(code_id)
         plan.ids[rc.guid] = code_id
         plan.added.append(code_id)
-        entry = CommentedMap()
-        entry["id"] = code_id
-        label = CommentedMap({lang: rc.name})
-        for other in ("nl", "en"):
-            if other != lang and info.get(f"label_{other}"):
-                label[other] = info[f"label_{other}"]
-        entry["label"] = label
-        if not rc.codable:
-            if rc.guid in used:
-                plan.codable_fixed.append(code_id)
-                plan.warnings.append(
-                    f"{where}: code '{rc.name}' is marked not codable but has codings; "
-                    "imported as codable"
-                )
-            else:
-                entry["codable"] = False
-        memo = "\n\n".join(
-            t for t in [info.get("memo", "")] + [notes.get(g, "") for g in rc.notes] if t
-        )
-        for key, value in (
-            ("definition", info.get("definition")),
-            ("include", info.get("include")),
-            ("exclude", info.get("exclude")),
-            ("examples", info.get("examples")),
-            ("keywords", info.get("keywords")),
-            ("memo", memo),
-        ):
-            if value:
-                entry[key] = CommentedSeq(value) if isinstance(value, list) else value
-        if rc.color and COLOR_RE.match(rc.color):
-            entry["color"] = rc.color
-        hotkey = info.get("hotkey")
-        if hotkey and HOTKEY_RE.match(hotkey) and hotkey not in hotkeys:
-            entry["hotkey"] = hotkey
-            hotkeys.add(hotkey)
-        elif hotkey:
-            plan.warnings.append(
-                f"{where}: code '{rc.name}': hotkey '{hotkey}' is taken or invalid; left out"
-            )
+        entry = _entry(rc, code_id, info, book.language, plan, used, notes, where)
+        _hotkey(entry, rc, info.get("hotkey"), hotkeys, plan, where)
         if parent is not None and parent in plan.entries:
             plan.entries[parent].setdefault("children", CommentedSeq()).append(entry)
         else:
             plan.inserts.append((code_id, parent))
         plan.entries[code_id] = entry
     return plan
+
+
+def _match(rc: RefiCode, info: dict, parent: str | None, book: Codebook, by_guid) -> str | None:
+    """Our code for `rc`: by GUID, then by the code id in its description, then by name or
+    label under the same parent."""
+    match = by_guid.get(rc.guid)
+    if match is None and info.get("id") in book.codes:
+        match = info["id"]
+    if match is None and (parent is None or parent in book.codes):
+        name = rc.name.casefold()
+        match = next(
+            (
+                c.id
+                for c in book.children(parent)
+                if name == c.id or name in {v.casefold() for v in c.label.values()}
+            ),
+            None,
+        )
+    return match
+
+
+def _matched(plan: CodePlan, rc: RefiCode, match: str, book: Codebook, used, notes, where) -> None:
+    """A matched code stays as it is; say what of the file's code is therefore not kept."""
+    plan.ids[rc.guid] = match
+    plan.matched.append(match)
+    if any(notes.get(g) for g in rc.notes):
+        plan.warnings.append(
+            f"{where}: note(s) on code '{rc.name}' not carried over (the code is already "
+            f"in the codebook as '{match}'; add them to its memo by hand)"
+        )
+    if rc.guid in used and not book.codes[match].codable:
+        plan.warnings.append(
+            f"{where}: code '{rc.name}' matches grouping code '{match}', which is not "
+            "codable; its codings are not carried over"
+        )
+
+
+def _entry(
+    rc: RefiCode, code_id: str, info: dict, lang: str, plan: CodePlan, used, notes, where: str
+) -> CommentedMap:
+    """The YAML of a new code: labels, codability, the unfolded description, its colour."""
+    entry = CommentedMap()
+    entry["id"] = code_id
+    label = CommentedMap({lang: rc.name})
+    for other in ("nl", "en"):
+        if other != lang and info.get(f"label_{other}"):
+            label[other] = info[f"label_{other}"]
+    entry["label"] = label
+    if not rc.codable:
+        if rc.guid in used:
+            plan.codable_fixed.append(code_id)
+            plan.warnings.append(
+                f"{where}: code '{rc.name}' is marked not codable but has codings; "
+                "imported as codable"
+            )
+        else:
+            entry["codable"] = False
+    memo = "\n\n".join(
+        t for t in [info.get("memo", "")] + [notes.get(g, "") for g in rc.notes] if t
+    )
+    for key, value in (
+        ("definition", info.get("definition")),
+        ("include", info.get("include")),
+        ("exclude", info.get("exclude")),
+        ("examples", info.get("examples")),
+        ("keywords", info.get("keywords")),
+        ("memo", memo),
+    ):
+        if value:
+            entry[key] = CommentedSeq(value) if isinstance(value, list) else value
+    if rc.color and COLOR_RE.match(rc.color):
+        entry["color"] = rc.color
+    return entry
+
+
+def _hotkey(
+    entry, rc: RefiCode, hotkey: str | None, taken: set[str], plan: CodePlan, where: str
+) -> None:
+    """A hotkey from the description, unless it is invalid or already in use."""
+    if hotkey and HOTKEY_RE.match(hotkey) and hotkey not in taken:
+        entry["hotkey"] = hotkey
+        taken.add(hotkey)
+    elif hotkey:
+        plan.warnings.append(
+            f"{where}: code '{rc.name}': hotkey '{hotkey}' is taken or invalid; left out"
+        )
 
 
 def _new_id(wanted: str | None, name: str, parent: str | None, taken: set[str]) -> str:

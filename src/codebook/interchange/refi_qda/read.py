@@ -1,6 +1,6 @@
 """Read a .qdpx (zip with a .qde and sources/) or a .qdc into plain records.
 
-Nothing here touches a project: the result is merged by `merge.py`, so a file that cannot be
+Nothing here touches a project: the result is planned by `plan.py`, so a file that cannot be
 read leaves the project as it was. Whatever cannot be carried over becomes a warning.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from codebook.ingest.decode import normalise
+from codebook.ingest.decode import decode_raw, normalise
 from codebook.interchange.refi_qda.ids import clean
 from codebook.interchange.refi_qda.safety import SafeZip, parse_xml
-from codebook.interchange.refi_qda.text import decode, normalise_with_map
+from codebook.interchange.refi_qda.text import normalise_with_map
 from codebook.model import CodebookError
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -73,6 +73,18 @@ class RefiNote:
 
 
 @dataclass
+class RefiCase:
+    """A case (NVivo, MAXQDA and QualCoder write them for persons): its variable values and
+    what it holds, whole sources or selections of them (GUIDs)."""
+
+    guid: str
+    name: str
+    values: dict[str, str] = field(default_factory=dict)  # variable name -> value
+    sources: list[str] = field(default_factory=list)
+    selections: list[str] = field(default_factory=list)
+
+
+@dataclass
 class RefiProject:
     name: str
     origin: str
@@ -81,6 +93,9 @@ class RefiProject:
     sources: list[RefiSource] = field(default_factory=list)
     notes: dict[str, RefiNote] = field(default_factory=dict)
     note_refs: list[RefiNoteRef] = field(default_factory=list)
+    cases: list[RefiCase] = field(default_factory=list)
+    # selection GUID -> (source GUID, start, end) of every text selection, in normalised positions
+    selections: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     default_user: str | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -268,7 +283,7 @@ def _source_text(z: SafeZip, el, where: str, warnings: list[str], kind: str):
                 f"{where}: {kind} '{name}': no plain text rendition; text taken from the .docx"
             )
             return _docx_text(data, f"{where}: {member}"), data, ".docx"
-        text, decode_warnings = decode(data, f"{path_name(z)}:{member}")
+        text, decode_warnings = decode_raw(data, f"{path_name(z)}:{member}")
         warnings.extend(decode_warnings)
         return text, data, ext or ".txt"
     return None
@@ -342,6 +357,8 @@ def _text_source(z: SafeZip, el, where: str, variables: dict[str, str], project:
             bad += len(_kids(sel, "Coding")) + len(_kids(sel, "NoteRef"))
             continue
         start, end = pos(a), pos(b)
+        if sel_guid := clean(sel.get("guid")):
+            project.selections[sel_guid] = (guid, start, end)
         sel_user = clean(sel.get("creatingUser"))
         for c in _kids(sel, "Coding"):
             ref = _kid(c, "CodeRef")
@@ -368,19 +385,18 @@ def _text_source(z: SafeZip, el, where: str, variables: dict[str, str], project:
 
 
 def _cases(el, variables: dict[str, str], project: RefiProject, where: str) -> None:
-    """Variable values of a case apply to the sources the case names."""
-    by_guid = {s.guid: s for s in project.sources}
+    """Cases as read; which participant or transcript each one becomes is for the plan."""
+    codes = 0
     for case in _kids(el, "Case"):
-        name = case.get("name") or case.get("guid")
+        guid = _guid(case, where)
+        name = (case.get("name") or "").strip() or guid
+        refs = {kind: [g for r in _kids(case, kind) if (g := clean(r.get("targetGUID")))]
+                for kind in ("SourceRef", "SelectionRef")}  # fmt: skip
         values = _values(case, variables, f"{where}: case '{name}'", project.warnings)
-        refs = [clean(r.get("targetGUID")) for r in _kids(case, "SourceRef")]
-        for ref in refs:
-            if ref in by_guid:
-                for key, value in values.items():
-                    by_guid[ref].variables.setdefault(key, value)
-        extra = len(_kids(case, "CodeRef")) + len(_kids(case, "SelectionRef"))
-        if extra or not refs:
-            project.warnings.append(
-                f"{where}: case '{name}': only its variable values on its sources are carried "
-                f"over ({extra} code or selection reference(s) are not)"
-            )
+        project.cases.append(RefiCase(guid, name, values, refs["SourceRef"], refs["SelectionRef"]))
+        codes += len(_kids(case, "CodeRef"))
+    if codes:
+        project.warnings.append(
+            f"{where}: {codes} code reference(s) of cases not carried over (a participant has "
+            "attributes, not codes)"
+        )

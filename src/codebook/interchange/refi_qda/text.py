@@ -2,53 +2,40 @@
 
 REFI-QDA positions count code points in the source as written, which may have `\\r\\n`, a BOM
 or decomposed accents; ours count code points in the normalised text (see ingest.decode).
-`normalise_with_map` returns both the text and, for every position in the source, where that
-position lands in the normalised text, so a selection still covers the same characters.
+`normalise_with_map` returns both the text and a `PositionMap` from every source position to
+where it lands in the normalised text, so a selection still covers the same characters.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from itertools import pairwise
 
-from codebook.ingest.decode import normalise
+from codebook.ingest.decode import CONTROL, LINE_BREAKS, normalise
+from codebook.ingest.reanchor import PositionMap
 from codebook.model import CodebookError
-
-_CONTROL = {chr(c) for c in range(32)} - {"\n", "\t", "\r", "\f"}
-_NEWLINES = {"\f", "\u2028", "\u2029"}
-
-
-def decode(data: bytes, where: str) -> tuple[str, list[str]]:
-    """UTF-8 (BOM optional) or UTF-16 with BOM; Windows-1252 with a warning as a last resort."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), []
-        except UnicodeDecodeError as e:
-            raise CodebookError(f"{where}: broken UTF-16 at byte {e.start}") from None
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as e:
-        if b"\x00" in data[:8192]:
-            raise CodebookError(f"{where}: looks like a binary file, not text") from None
-        warning = f"{where}: not valid UTF-8 (byte {e.start}); read as Windows-1252"
-        return data.decode("cp1252", errors="replace"), [warning]
-
-
-class PositionMap:
-    """Source position -> normalised position; identity when the source was already normal."""
-
-    def __init__(self, table: list[int] | None, source_length: int):
-        self.table = table
-        self.source_length = source_length
-
-    def __call__(self, pos: int) -> int:
-        return pos if self.table is None else self.table[pos]
 
 
 def normalise_with_map(raw: str, where: str) -> tuple[str, PositionMap]:
+    """`normalise(raw)` and the map of positions in `raw` to positions in it."""
     text = normalise(raw)
     if text == raw:
-        return text, PositionMap(None, len(raw))
-    # pass 1: BOM, line endings, control characters (character by character)
+        return text, PositionMap(raw, text, [(0, len(raw) + 1, 0, len(raw) + 1)])
+    flat, first = _flatten(raw)
+    if unicodedata.is_normalized("NFC", flat):
+        composed, second = flat, None
+    else:
+        composed, second = _nfc_with_map(flat)
+    if composed != text:
+        raise CodebookError(f"{where}: cannot map positions through Unicode normalisation")
+    if second is not None:
+        first = [second[p] for p in first]
+    return text, PositionMap(raw, text, _stretches(first))
+
+
+def _flatten(raw: str) -> tuple[str, list[int]]:
+    """BOM, line endings and control characters, character by character, with the position
+    of every source position in the result (a dropped one lands where the next kept one does)."""
     out: list[str] = []
     first = [0] * (len(raw) + 1)
     kept = [(i, ch) for i, ch in enumerate(raw) if ch != "\ufeff"]
@@ -61,23 +48,13 @@ def normalise_with_map(raw: str, where: str) -> tuple[str, PositionMap]:
             if k + 1 < len(kept) and kept[k + 1][1] == "\n":
                 continue
             out.append("\n")
-        elif ch in _NEWLINES:
+        elif ch in LINE_BREAKS:
             out.append("\n")
-        elif ch not in _CONTROL:
+        elif ch not in CONTROL:
             out.append(ch)
     for j in range(pending, len(raw) + 1):
         first[j] = len(out)
-    flat = "".join(out)
-    if unicodedata.is_normalized("NFC", flat):
-        second = None
-        composed = flat
-    else:
-        composed, second = _nfc_with_map(flat)
-    if composed != text:
-        raise CodebookError(f"{where}: cannot map positions through Unicode normalisation")
-    if second is not None:
-        first = [second[p] for p in first]
-    return text, PositionMap(first, len(raw))
+    return "".join(out), first
 
 
 def _nfc_with_map(text: str) -> tuple[str, list[int]]:
@@ -97,3 +74,12 @@ def _nfc_with_map(text: str) -> tuple[str, list[int]]:
         start = i
     table[len(text)] = size
     return "".join(out), table
+
+
+def _stretches(table: list[int]) -> list[tuple[int, int, int, int]]:
+    """A position table as the stretches of a PositionMap: one per run that steps by one (a
+    line, between `\\r\\n`s). They cover every position, the end of the text included, so no
+    position snaps and start and end map alike."""
+    starts = [0] + [i for i, (a, b) in enumerate(pairwise(table), 1) if b - a != 1]
+    ends = starts[1:] + [len(table)]
+    return [(i, k, table[i], table[i] + k - i) for i, k in zip(starts, ends, strict=True)]

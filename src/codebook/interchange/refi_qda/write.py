@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from codebook.interchange.refi_qda.cases import People, Turn, write_cases
 from codebook.interchange.refi_qda.describe import fold
 from codebook.interchange.refi_qda.ids import code_guid, derive
 from codebook.interchange.refi_qda.read import CODEBOOK_NS, PROJECT_NS
@@ -21,6 +22,7 @@ from codebook.model import Codebook, CodebookError, Coding, Memo, Transcript
 
 ORIGIN = "codebook"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+P = f"{{{PROJECT_NS}}}"  # the project namespace, as lxml spells a tag in it
 
 
 @dataclass
@@ -93,9 +95,10 @@ def project_xml(
     codings: list[Coding],
     memos: list[Memo],
     guids: Guids,
+    people: People | None = None,
 ) -> bytes:
-    """project.qde: users, codes, variables, text sources with codings, notes for memos."""
-    P = f"{{{PROJECT_NS}}}"
+    """project.qde: users, codes, variables, participants as cases, text sources with codings,
+    notes for memos."""
     root = etree.Element(
         P + "Project",
         nsmap={None: PROJECT_NS, "xsi": XSI},
@@ -104,104 +107,81 @@ def project_xml(
         creationDateTime=_stamp(None),
     )
     root.set(f"{{{XSI}}}schemaLocation", f"{PROJECT_NS} Project.xsd")
-    coders = sorted({c.coder for c in codings} | {m.coder for m in memos})
-    if coders:
-        users = etree.SubElement(root, P + "Users")
-        for coder in coders:
-            etree.SubElement(users, P + "User", guid=guids.user(coder), name=coder)
+    _users(root, sorted({c.coder for c in codings} | {m.coder for m in memos}), guids)
     if codebook.codes:
-        _codes(
-            etree.SubElement(etree.SubElement(root, P + "CodeBook"), P + "Codes"),
-            PROJECT_NS,
-            codebook,
-            guids,
-            None,
-        )
-    names = sorted({k for t in transcripts for k in t.attributes})
-    var_guid = {k: derive(guids.scope, "variable", k) for k in names}
-    if names:
-        variables = etree.SubElement(root, P + "Variables")
-        for k in names:
-            etree.SubElement(
-                variables, P + "Variable", guid=var_guid[k], name=k, typeOfVariable="Text"
-            )
+        codes = etree.SubElement(etree.SubElement(root, P + "CodeBook"), P + "Codes")
+        _codes(codes, PROJECT_NS, codebook, guids, None)
+    people = people or People([], [], [])
+    variables = _variables(root, transcripts, people, guids)
+    turns = write_cases(root, people, transcripts, guids, variables, PROJECT_NS)
     by_tid: dict[int, list[Coding]] = {}
     for c in codings:
         by_tid.setdefault(c.transcript_id, []).append(c)
     memos_by_tid: dict[int | None, list[Memo]] = {}
     for m in memos:
         memos_by_tid.setdefault(m.transcript_id, []).append(m)
-    notes: list[tuple[str, str, str, datetime | None]] = []  # guid, text, coder, when
-
-    def note(text: str, coder: str, when, *key) -> str:
-        guid = derive(guids.scope, "note", *key)
-        notes.append((guid, text, coder, when))
-        return guid
-
+    notes = _Notes(guids.scope)
     if transcripts:
         sources = etree.SubElement(root, P + "Sources")
     for t in transcripts:
-        sguid = guids.source(t)
-        src = etree.SubElement(
-            sources,
-            P + "TextSource",
-            guid=sguid,
-            name=t.name,
-            plainTextPath=f"internal://{sguid}.txt",
-        )
-        if t.imported_at:
-            src.set("creationDateTime", _stamp(t.imported_at))
+        src = _source(sources, t, guids)
         for c in by_tid.get(t.id, []):
-            key = ("coding", t.name, c.start, c.end, c.code, c.coder)
-            sel = etree.SubElement(
-                src,
-                P + "PlainTextSelection",
-                guid=derive(guids.scope, "selection", *key),
-                name=_excerpt(t.text[c.start : c.end]),
-                startPosition=str(c.start),
-                endPosition=str(c.end),
-                creatingUser=guids.user(c.coder),
-                creationDateTime=_stamp(c.created_at),
-            )
-            coding = etree.SubElement(
-                sel,
-                P + "Coding",
-                guid=derive(guids.scope, *key),
-                creatingUser=guids.user(c.coder),
-                creationDateTime=_stamp(c.created_at),
-            )
-            etree.SubElement(coding, P + "CodeRef", targetGUID=guids.code(c.code))
-            if c.memo:
-                target = note(c.memo, c.coder, c.created_at, "coding-memo", *key)
-                etree.SubElement(coding, P + "NoteRef", targetGUID=target)
-        whole = []
-        for m in memos_by_tid.get(t.id, []):
-            target = note(m.text, m.coder, m.created_at, "memo", m.id)
-            if m.start is None or m.end is None:
-                whole.append(target)
-                continue
-            sel = etree.SubElement(
-                src,
-                P + "PlainTextSelection",
-                guid=derive(guids.scope, "memo-selection", m.id),
-                name=_excerpt(t.text[m.start : m.end]),
-                startPosition=str(m.start),
-                endPosition=str(m.end),
-                creatingUser=guids.user(m.coder),
-            )
-            etree.SubElement(sel, P + "NoteRef", targetGUID=target)
-        for target in whole:
-            etree.SubElement(src, P + "NoteRef", targetGUID=target)
+            _coding(src, t, c, guids, notes)
+        for turn in turns.get(t.id, []):
+            _turn(src, t, turn)
+        _memos(src, t, memos_by_tid.get(t.id, []), guids, notes)
         for k in sorted(t.attributes):
             vv = etree.SubElement(src, P + "VariableValue")
-            etree.SubElement(vv, P + "VariableRef", targetGUID=var_guid[k])
+            etree.SubElement(vv, P + "VariableRef", targetGUID=variables[k])
             etree.SubElement(vv, P + "TextValue").text = t.attributes[k]
     project_notes = [
-        note(m.text, m.coder, m.created_at, "memo", m.id) for m in memos_by_tid.get(None, [])
+        notes.add(m.text, m.coder, m.created_at, "memo", m.id) for m in memos_by_tid.get(None, [])
     ]
-    if notes:
+    notes.write(root, guids)
+    for target in project_notes:
+        etree.SubElement(root, P + "NoteRef", targetGUID=target)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _users(root, coders: list[str], guids: Guids) -> None:
+    if coders:
+        users = etree.SubElement(root, P + "Users")
+        for coder in coders:
+            etree.SubElement(users, P + "User", guid=guids.user(coder), name=coder)
+
+
+def _variables(root, transcripts: list[Transcript], people: People, guids: Guids):
+    """One text variable per attribute key in use (of transcripts and participants); returns
+    key -> variable GUID."""
+    names = sorted(
+        {k for t in transcripts for k in t.attributes}
+        | {k for p in people.participants for k in p.attributes}
+    )
+    guid = {k: derive(guids.scope, "variable", k) for k in names}
+    if names:
+        variables = etree.SubElement(root, P + "Variables")
+        for k in names:
+            etree.SubElement(variables, P + "Variable", guid=guid[k], name=k, typeOfVariable="Text")
+    return guid
+
+
+class _Notes:
+    """Memos become Notes, written together after the sources that refer to them."""
+
+    def __init__(self, scope: str):
+        self.scope = scope
+        self.notes: list[tuple[str, str, str, datetime | None]] = []  # guid, text, coder, when
+
+    def add(self, text: str, coder: str, when, *key) -> str:
+        guid = derive(self.scope, "note", *key)
+        self.notes.append((guid, text, coder, when))
+        return guid
+
+    def write(self, root, guids: Guids) -> None:
+        if not self.notes:
+            return
         notes_el = etree.SubElement(root, P + "Notes")
-        for guid, text, coder, when in notes:
+        for guid, text, coder, when in self.notes:
             n = etree.SubElement(
                 notes_el,
                 P + "Note",
@@ -211,9 +191,76 @@ def project_xml(
                 creationDateTime=_stamp(when),
             )
             etree.SubElement(n, P + "PlainTextContent").text = text
-    for target in project_notes:
-        etree.SubElement(root, P + "NoteRef", targetGUID=target)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _source(sources, t: Transcript, guids: Guids):
+    sguid = guids.source(t)
+    src = etree.SubElement(
+        sources, P + "TextSource", guid=sguid, name=t.name, plainTextPath=f"internal://{sguid}.txt"
+    )
+    if t.imported_at:
+        src.set("creationDateTime", _stamp(t.imported_at))
+    return src
+
+
+def _coding(src, t: Transcript, c: Coding, guids: Guids, notes: _Notes) -> None:
+    """A selection with one coding (and its memo as a note) per coding: GUIDs derive from it."""
+    key = ("coding", t.name, c.start, c.end, c.code, c.coder)
+    sel = etree.SubElement(
+        src,
+        P + "PlainTextSelection",
+        guid=derive(guids.scope, "selection", *key),
+        name=_excerpt(t.text[c.start : c.end]),
+        startPosition=str(c.start),
+        endPosition=str(c.end),
+        creatingUser=guids.user(c.coder),
+        creationDateTime=_stamp(c.created_at),
+    )
+    coding = etree.SubElement(
+        sel,
+        P + "Coding",
+        guid=derive(guids.scope, *key),
+        creatingUser=guids.user(c.coder),
+        creationDateTime=_stamp(c.created_at),
+    )
+    etree.SubElement(coding, P + "CodeRef", targetGUID=guids.code(c.code))
+    if c.memo:
+        target = notes.add(c.memo, c.coder, c.created_at, "coding-memo", *key)
+        etree.SubElement(coding, P + "NoteRef", targetGUID=target)
+
+
+def _turn(src, t: Transcript, turn: Turn) -> None:
+    """A speaker's turn, selected for the participant's case to refer to (no coding)."""
+    etree.SubElement(
+        src,
+        P + "PlainTextSelection",
+        guid=turn.guid,
+        name=f"{turn.label}: {_excerpt(t.text[turn.start : turn.end], 40)}",
+        startPosition=str(turn.start),
+        endPosition=str(turn.end),
+    )
+
+
+def _memos(src, t: Transcript, memos: list[Memo], guids: Guids, notes: _Notes) -> None:
+    """Memos on a span hang on a selection; memos on the whole transcript on the source."""
+    whole = []
+    for m in memos:
+        target = notes.add(m.text, m.coder, m.created_at, "memo", m.id)
+        if m.start is None or m.end is None:
+            whole.append(target)
+            continue
+        sel = etree.SubElement(
+            src,
+            P + "PlainTextSelection",
+            guid=derive(guids.scope, "memo-selection", m.id),
+            name=_excerpt(t.text[m.start : m.end]),
+            startPosition=str(m.start),
+            endPosition=str(m.end),
+            creatingUser=guids.user(m.coder),
+        )
+        etree.SubElement(sel, P + "NoteRef", targetGUID=target)
+    for target in whole:
+        etree.SubElement(src, P + "NoteRef", targetGUID=target)
 
 
 def _excerpt(text: str, n: int = 60) -> str:

@@ -59,32 +59,22 @@ def write_report(
         raise CodebookError(f"{path}: the folder {Path(path).parent} does not exist")
     added = 0
     if mapping is not None:
-        mapping = Path(mapping)
-        existing = pseudonyms.load(mapping)
         scope = content.select(frames, options.transcripts)
-        found = pseudonyms.detect(
-            pd.concat([scope["codings"]["text"], scope["codings"]["memo"].dropna()]),
+        summaries = options.summaries if options.summaries is not None else pd.DataFrame()
+        shown = [scope["codings"]["text"], scope["codings"]["memo"].dropna()]
+        if not summaries.empty:
+            shown.append(summaries["text"])
+        table, added = pseudonyms.review(
+            Path(mapping),
+            pd.concat(shown),
             scope["segments"]["speaker"].dropna().unique(),
-            codebook.language,  # the dictionary of the interviews, not of the report
-            roles=_role_words(codebook),
+            codebook,
+            options.lang,
             sources=scope["segments"].groupby("transcript")["text"].agg(" ".join).to_dict(),
         )
-        table = pseudonyms.propose(found, existing, options.lang)
-        added = len(table) - len(existing)
-        if added or not mapping.exists():
-            pseudonyms.save(table, mapping)
         options.pseudonyms = table
     doc = build_report(frames, codebook, project, options)
     try:
         return render(doc, path, fmt), added
     finally:
         doc.close()
-
-
-def _role_words(codebook: Codebook) -> set[str]:
-    """Attribute values and labels (leerkracht, ouder, ...) name roles, not people."""
-    words: set[str] = set()
-    for attribute in codebook.attributes.values():
-        words.update(v.lower() for v in attribute.values)
-        words.update(w.lower() for label in attribute.label.values() for w in label.split())
-    return words

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 
 from codebook.analysis import plots
-from codebook.interchange.report import content
+from codebook.interchange.report import content, matrix_section
 from codebook.interchange.report.charts import frequency_chart
 from codebook.interchange.report.document import (
     Bullets,
@@ -25,23 +25,25 @@ from codebook.interchange.report.document import (
 from codebook.interchange.report.i18n import texts
 from codebook.interchange.report.pseudonyms import Pseudonymiser
 from codebook.model import Codebook, CodebookError
+from codebook.progress import track
 
 
 @dataclass
 class ReportOptions:
     lang: str = "nl"
-    by: str = "stakeholder_group"
+    by: str | None = None  # default: the first attribute the codebook declares
     codes: list[str] | None = None
     transcripts: list[str] | None = None
     quotes_per_group: int = 2
     pseudonyms: pd.DataFrame | None = None  # a mapping as read by pseudonyms.load
+    summaries: pd.DataFrame | None = None  # framework summaries, as `Project.summaries()`
 
 
 def build_report(
     frames: dict[str, pd.DataFrame], codebook: Codebook, project: str, options: ReportOptions
 ) -> Document:
     t = texts(options.lang)
-    by = options.by
+    by = options.by or next(iter(codebook.attributes), "transcript")
     if by not in codebook.attributes and by != "transcript":
         known = ", ".join([*codebook.attributes, "transcript"])
         raise CodebookError(f"--by {by}: not an attribute of the codebook (choose from: {known})")
@@ -84,7 +86,7 @@ def build_report(
             )
         )
     doc.add(Heading(1, t["codes"]))
-    for code_id in scope:
+    for code_id in track(scope, "Writing the report", total=len(scope)):
         _code_section(
             doc,
             codebook.codes[code_id],
@@ -97,6 +99,10 @@ def build_report(
             t,
             options.lang,
         )
+    matrix_section.add(
+        doc, options.summaries, segments, codebook, scope, by, label, group_name, t,
+        options.lang, hide,
+    )  # fmt: skip
     return doc
 
 
@@ -114,12 +120,20 @@ def _title_page(codebook, project, options, frames, codings, group_name, hide) -
         (t["codings"], str(len(codings))),
         (t["coded_segments"], str(coded["segment_id"].nunique())),
         (t["grouped_by"], group_name),
+        *_left_out_fact(frames, t),
         (t["codes_selected"], ", ".join(options.codes) if options.codes else t["all_codes"]),
     ]
     if hide is not None:
         facts.append((t["pseudonymised"], t["yes"]))
     subtitle = t["subtitle"].format(title=title, version=codebook.meta.get("version", "?"))
     return TitlePage(t["report"], subtitle, facts)
+
+
+def _left_out_fact(frames: dict[str, pd.DataFrame], t: dict) -> list[tuple[str, str]]:
+    """How many interviewer segments the counts leave out (`frames.respondents`), if any."""
+    left = frames.get("left_out")
+    n = 0 if left is None else int(left["segments"].sum())
+    return [(t["interviewer_left_out"], str(n))] if n else []
 
 
 def _pseudonymise(quotes: pd.DataFrame, memos: pd.DataFrame, hide: Pseudonymiser):
@@ -184,7 +198,11 @@ def _code_section(doc, code, freq, quotes, memos, groups, label, group_name, t, 
                 speaker = (
                     q.speaker if isinstance(q.speaker, str) and q.speaker else t["speaker_unknown"]
                 )
-                doc.add(Quote(q.text, f"{speaker}, {q.transcript} [{q.start}–{q.end}]"))
+                where = f"{speaker}, {q.transcript}"
+                if not pd.isna(q.page):  # a document: cite the page; no speaker to name
+                    where = f"{q.speaker}, " if isinstance(q.speaker, str) and q.speaker else ""
+                    where += f"{q.transcript}, " + t["page"].format(page=int(q.page))
+                doc.add(Quote(q.text, f"{where} [{q.start}–{q.end}]"))
     mine_memos = memos[memos["code"] == code.id]
     if len(mine_memos):
         doc.add(Heading(3, t["memos"]))

@@ -66,12 +66,19 @@ def quotes(
     codings: pd.DataFrame, coded: pd.DataFrame, by: str, per_group: int = 2, lang: str = "nl"
 ) -> pd.DataFrame:
     """The most representative passages per code and group, as the notebooks pick them
-    (`codebook.analysis.quotes`: closest to the code's centroid; one quote per passage)."""
-    columns = ["code", "group", "transcript", "speaker", "text", "start", "end", "score"]
+    (`codebook.analysis.quotes`: closest to the code's centroid; one quote per passage).
+    `page` is the page the quote starts on, in paged sources (PDF); empty otherwise."""
+    columns = ["code", "group", "transcript", "speaker", "text", "start", "end", "score", "page"]
     if coded.empty:
         return pd.DataFrame(columns=columns)
     coded = coded.assign(_group=group_values(coded, by))  # `by` may be a column of codings too
     best = analysis_quotes(coded, codings, by="_group", n=per_group, max_chars=600, lang=lang)
+    if "page" in coded.columns:
+        pages = coded[["transcript", "index", "page"]].drop_duplicates(["transcript", "index"])
+        pages = pages.rename(columns={"index": "segment"})
+        best = best.merge(pages, on=["transcript", "segment"], how="left")
+    else:
+        best["page"] = pd.NA
     return best.rename(columns={"_group": "group", "quote": "text"})[columns]
 
 

@@ -21,6 +21,7 @@ TEXT = {
         "codes_selected": "Codes",
         "all_codes": "alle",
         "pseudonymised": "Gepseudonimiseerd",
+        "interviewer_left_out": "Segmenten van de interviewer niet meegeteld",
         "yes": "ja",
         "summary": "Overzicht: codes per {group}",
         "summary_caption": "Gecodeerde segmenten per code en {group}",
@@ -48,6 +49,7 @@ TEXT = {
         "unknown": "(onbekend)",
         "subtitle": "{title}, versie {version}",
         "speaker_unknown": "spreker onbekend",
+        "page": "p. {page}",
         "attributes": "Kenmerken van transcripten",
         "values": "Waarden",
         "attribute": "Kenmerk",
@@ -59,6 +61,15 @@ TEXT = {
             "lijken op alles wat met de code is gecodeerd (TF-IDF van lemma's)."
         ),
         "method_title": "Werkwijze",
+        "matrix_title": "Raamwerkmatrix: samenvattingen per code en casus",
+        "matrix_intro": (
+            "Per code de samenvattingen die onderzoekers per casus (transcript of deelnemer) "
+            "schreven, met de {group} van de casus."
+        ),
+        "matrix_caption": "{code}: samenvattingen per casus",
+        "case": "Casus",
+        "coder": "Codeur",
+        "summary_text": "Samenvatting",
     },
     "en": {
         "report": "Coding report",
@@ -76,6 +87,7 @@ TEXT = {
         "codes_selected": "Codes",
         "all_codes": "all",
         "pseudonymised": "Pseudonymised",
+        "interviewer_left_out": "Interviewer segments left out",
         "yes": "yes",
         "summary": "Summary: codes by {group}",
         "summary_caption": "Coded segments per code and {group}",
@@ -103,6 +115,7 @@ TEXT = {
         "unknown": "(unknown)",
         "subtitle": "{title}, version {version}",
         "speaker_unknown": "speaker unknown",
+        "page": "p. {page}",
         "attributes": "Transcript attributes",
         "values": "Values",
         "attribute": "Attribute",
@@ -114,6 +127,15 @@ TEXT = {
             "with the code (TF-IDF of lemmas)."
         ),
         "method_title": "Method",
+        "matrix_title": "Framework matrix: summaries by code and case",
+        "matrix_intro": (
+            "Per code, the summaries researchers wrote per case (transcript or participant), "
+            "with the case's {group}."
+        ),
+        "matrix_caption": "{code}: summaries by case",
+        "case": "Case",
+        "coder": "Coder",
+        "summary_text": "Summary",
     },
 }
 

@@ -3,6 +3,7 @@ with SEQ fields, so Word's table of contents and list of figures work on the res
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from codebook.files import atomic_output
+from codebook.interchange.cells import xml_safe
 from codebook.interchange.report.document import (
     CAPTION_WORDS,
     Bullets,
@@ -31,6 +34,7 @@ from codebook.interchange.report.document import (
 
 def write(doc: Document, path: Path) -> Path:
     path = Path(path)
+    doc = dataclasses.replace(doc, blocks=[_xml_safe_block(b) for b in doc.blocks])
     word = new_docx()
     section = word.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -42,8 +46,39 @@ def write(doc: Document, path: Path) -> Path:
     _update_fields_on_open(word)
     for block in doc.blocks:
         _block(word, doc, block)
-    word.save(path)
+    buffer = io.BytesIO()  # built in memory, so a full disk fails in one plain write
+    word.save(buffer)
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(buffer.getvalue())
     return path
+
+
+def _xml_safe_block(block):
+    """A copy of `block` whose text Word's XML can hold: control characters (an ESC pasted
+    into a definition) would make python-docx fail half way."""
+    if not dataclasses.is_dataclass(block):
+        return block
+    changes = {}
+    for f in dataclasses.fields(block):
+        value = getattr(block, f.name)
+        if isinstance(value, str):
+            changes[f.name] = xml_safe(value)
+        elif isinstance(value, list):
+            changes[f.name] = [_xml_safe_value(v) for v in value]
+        elif isinstance(value, pd.DataFrame):
+            frame = value.copy()
+            for column in frame.columns:
+                if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+                    frame[column] = frame[column].map(xml_safe)
+            frame.columns = [xml_safe(str(c)) for c in frame.columns]
+            changes[f.name] = frame
+    return dataclasses.replace(block, **changes)
+
+
+def _xml_safe_value(value):
+    if isinstance(value, tuple):
+        return tuple(xml_safe(v) for v in value)
+    return xml_safe(value)
 
 
 def _block(word, doc: Document, block) -> None:

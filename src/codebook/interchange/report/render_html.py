@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from codebook.files import write_text
+from codebook.interchange.cells import xml_safe
 from codebook.interchange.report.document import (
     Bullets,
     Contents,
@@ -41,7 +43,7 @@ nav ul { list-style: none; padding-left: 1rem; }
 
 def write(doc: Document, path: Path) -> Path:
     path = Path(path)
-    path.write_text(render(doc), encoding="utf-8")
+    write_text(path, xml_safe(render(doc)))  # no control characters (ESC) in the page
     return path
 
 

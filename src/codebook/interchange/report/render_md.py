@@ -3,10 +3,13 @@ and linked relatively, so the report renders on GitHub, in pandoc and in any edi
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
+from codebook.files import atomic_output, write_text
+from codebook.interchange.cells import xml_safe
 from codebook.interchange.report.document import (
     Bullets,
     Contents,
@@ -24,9 +27,15 @@ from codebook.interchange.report.document import (
 def write(doc: Document, path: Path) -> Path:
     path = Path(path)
     charts = path.with_name(f"{path.stem}_charts")
+    made = doc.figures() and not charts.exists()
     if doc.figures():
         charts.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(doc, charts), encoding="utf-8")
+    try:
+        write_text(path, xml_safe(render(doc, charts)))  # no terminal escapes (ESC) in the text
+    except BaseException:
+        if made:  # a failed first report leaves no half-filled chart folder behind
+            shutil.rmtree(charts, ignore_errors=True)
+        raise
     return path
 
 
@@ -59,7 +68,8 @@ def render(doc: Document, charts: Path) -> str:
             out.append(_table(block.frame))
         elif isinstance(block, Figure):
             file = charts / f"{block.name}.svg"
-            block.figure.savefig(file, format="svg")
+            with atomic_output(file) as tmp:
+                block.figure.savefig(tmp, format="svg")
             caption = f"{caption_prefix(doc, block)}. {_inline(block.caption)}"
             out.append(f"![{caption}]({charts.name}/{file.name})\n\n*{caption}*")
         elif isinstance(block, Quote):

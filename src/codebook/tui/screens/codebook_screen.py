@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Tree
+from textual.widgets import Markdown, Tree
 
 from codebook.model import Code
 from codebook.tui.history import Action, AddCode, Change
 from codebook.tui.screens.dialogs import AddCodeDialog, parent_for
 from codebook.tui.widgets.code_tree import CodeFinder, CodeTree
+from codebook.tui.widgets.footer import FittingFooter
 
 
 def describe(code: Code, count: int = 0) -> str:
@@ -45,7 +46,7 @@ class CodebookScreen(Screen):
     BINDINGS = [
         Binding("e", "new_code", "New code here"),
         Binding("f", "focus('#code-filter')", "Filter"),
-        Binding("escape", "back", "Back"),
+        Binding("escape,q", "back", "Back"),
     ]
 
     def __init__(self, code: str | None) -> None:
@@ -58,7 +59,7 @@ class CodebookScreen(Screen):
                 yield CodeFinder(self.app.project.codebook)
             with VerticalScroll(id="code-detail-box"):
                 yield Markdown(id="code-detail")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         tree = self.query_one(CodeTree)

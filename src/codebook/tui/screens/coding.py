@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TextArea, Tree
+from textual.widgets import Input, TextArea, Tree
 
 from codebook.model import Code, Transcript
 from codebook.tui.history import (
@@ -36,8 +36,10 @@ from codebook.tui.screens.dialogs import (
     SearchDialog,
     parent_for,
 )
+from codebook.tui.screens.speaker_dialog import SpeakerActions
 from codebook.tui.widgets.code_tree import CodeFinder, CodeTree
 from codebook.tui.widgets.coded_transcript import CodedTranscript
+from codebook.tui.widgets.footer import FittingFooter
 from codebook.tui.widgets.status_line import StatusLine
 from codebook.tui.widgets.suggestion_panel import SuggestionPanel
 from codebook.tui.widgets.suggestions import SuggestionList
@@ -46,10 +48,10 @@ POLL_EVERY = 5.0  # seconds between looks for codings made by other sessions
 SUGGEST_AFTER = 0.12  # seconds the selection rests before suggestions are asked for
 
 
-class CodingScreen(Screen):
+class CodingScreen(SpeakerActions, Screen):
     BINDINGS = [
-        Binding("a", "accept", "Accept sugg."),
-        Binding("r", "reject", "Reject sugg."),
+        Binding("a", "accept", "Accept"),
+        Binding("r", "reject", "Reject"),
         Binding("x", "uncode", "Uncode"),
         Binding("n", "next_uncoded(1)", "Next uncoded"),
         Binding("p", "next_uncoded(-1)", "Prev uncoded", show=False),
@@ -67,9 +69,11 @@ class CodingScreen(Screen):
         Binding("o", "transcripts", "Transcripts", show=False),
         Binding("d", "compare", "Compare coders", show=False),
         Binding("i", "show_coder", "Whose codes", show=False),
+        Binding("h", "speaker", "Who speaks", show=False),
         Binding("ctrl+l", "refresh_codings", "Refresh", show=False),
         Binding("right_square_bracket", "next_disagreement(1)", "Next diff", key_display="]"),
         Binding("left_square_bracket", "next_disagreement(-1)", "Prev diff", key_display="["),
+        Binding("q,escape", "back", "Back"),  # not the app's quit: back to the list
     ]
 
     def __init__(self, transcript: Transcript, at: tuple[int, int] | None = None) -> None:
@@ -115,12 +119,13 @@ class CodingScreen(Screen):
                 yield CodeFinder(book)
                 yield SuggestionPanel(self.project, self.transcript, self.coder)
         yield StatusLine(id="status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         view = self.view
         view.show_coder(self.coder)
         view.load_memos()
+        self._load_speakers()
         if self.at is not None:
             view.select(*self.at)
             self.call_after_refresh(view.scroll_to_cursor)
@@ -166,7 +171,8 @@ class CodingScreen(Screen):
         self._status()
 
     def _status(self) -> None:
-        self.query_one(StatusLine).show(self.view, self.coder, self.last)
+        status = self.query_one(StatusLine)
+        status.show(self.view, self.coder, self.last, self.speaker_now(), self.interviewer_rows())
 
     # -- the key dispatch for code hotkeys ------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
@@ -204,6 +210,8 @@ class CodingScreen(Screen):
     def apply_change(self, change: Change) -> None:
         if change.codebook:
             self.reload()
+        if change.speakers:
+            self._load_speakers()
         self.view.apply(change, self.coder)
         self._after_change()
         self._queue_suggest()
@@ -386,6 +394,13 @@ class CodingScreen(Screen):
 
     def action_transcripts(self) -> None:
         self.app.go_back()
+
+    def action_back(self) -> None:
+        """q / escape: from the code filter or tree to the transcript, from there to the list."""
+        if self.focused is not self.view:
+            self.view.focus()
+        else:
+            self.app.go_back()
 
     # -- suggestions --------------------------------------------------------------------------
     def _queue_suggest(self) -> None:

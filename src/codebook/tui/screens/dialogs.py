@@ -225,11 +225,12 @@ class MemoDialog(ModalScreen[Action | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Memo on (ctrl+s saves, escape cancels):")
+            yield Label("Memo on (shift+tab chooses; ctrl+s saves, escape cancels):")
             with RadioSet(id="memo-target"):
                 for i, (_key, label) in enumerate(self.targets):
                     yield RadioButton(label, value=i == 0)
-            yield TextArea(self.initial, id="memo-text")
+            # Tab writes a tab: leaving the text by Tab lost what was typed after it
+            yield TextArea(self.initial, id="memo-text", tab_behavior="indent")
 
     def on_mount(self) -> None:
         self.query_one("#memo-text").focus()

@@ -10,17 +10,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
-COLUMNS = {  # % coded early, so that it shows at 80 columns
-    "transcript": "Transcript",
-    "coded_pct": "% coded",
-    "stakeholder_group": "Group",
-    "domain": "Domain",
-    "words": "Words",
-    "segments": "Segments",
-    "coders": "Coders",
-}
+from codebook.tui.widgets.footer import FittingFooter
+
+SHOWN_ATTRIBUTES = 2  # the codebook's first attributes get a column (all are in the filter)
+
+
+def columns_for(codebook) -> dict[str, str]:
+    """Column keys and titles; % coded early, so that it shows at 80 columns. The attributes
+    are the codebook's own, in its order, titled by their labels."""
+    columns = {"transcript": "Transcript", "coded_pct": "% coded"}
+    for name, attribute in list(codebook.attributes.items())[:SHOWN_ATTRIBUTES]:
+        columns[name] = attribute.label.get("en") or attribute.label.get("nl") or name
+    return columns | {"words": "Words", "segments": "Segments", "coders": "Coders"}
+
+
 FILTER_AFTER = 0.15  # seconds without typing before the filter is applied to the table
 
 
@@ -32,11 +37,13 @@ class ProjectScreen(Screen):
         Binding("v", "review", "Review codes"),
         Binding("b", "codebook", "Codebook"),
         Binding("t", "summary", "Themes by group"),
+        Binding("m", "matrix", "Matrix"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.frame = None
+        self.columns: dict[str, str] = {}  # key -> title, from the codebook (`columns_for`)
         self.needle = ""
         self.sort_by = "transcript"
         self.reverse = False
@@ -47,13 +54,14 @@ class ProjectScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="project-title")
-        yield Input(placeholder="filter: name, group or domain", id="transcript-filter")
+        yield Input(placeholder="filter: name or attribute values", id="transcript-filter")
         yield DataTable(id="transcripts", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label in COLUMNS.items():
+        self.columns = columns_for(self.app.project.codebook)
+        for key, label in self.columns.items():
             table.add_column(label, key=key)
         self.load()
         table.focus()
@@ -65,15 +73,15 @@ class ProjectScreen(Screen):
 
     def load(self) -> None:
         self.frame = self.app.project.overview(self.app.coder)
-        f = self.frame.astype({"transcript": str, "stakeholder_group": str, "domain": str})
-        hay = f["transcript"] + " " + f["stakeholder_group"] + " " + f["domain"]
+        hay = self.frame["transcript"].astype(str)
+        for name in self.app.project.codebook.attributes:  # every attribute can be filtered on
+            hay = hay + " " + self.frame[name].astype(str)
         self._hay = hay.str.lower()  # once, not per keystroke
         old, self._cells = self._cells, {}
-        for row in self.frame.itertuples(index=False):
-            values = row._asdict()
+        for values in self.frame.to_dict("records"):
             values["coded_pct"] = f"{int(values['coded_pct'])}%"
             # cells are markup: a "[" in a file name must stay a "["
-            self._cells[values["transcript"]] = tuple(escape(str(values[k])) for k in COLUMNS)
+            self._cells[values["transcript"]] = tuple(escape(str(values[k])) for k in self.columns)
         self.fill({n for n, cells in self._cells.items() if old.get(n) != cells})
 
     def fill(self, changed: set[str] | None = None) -> None:
@@ -97,7 +105,7 @@ class ProjectScreen(Screen):
             table.remove_row(name)
         self._in_table -= gone
         for name in self._in_table & (changed or set()):
-            for key, cell in zip(COLUMNS, self._cells[name], strict=True):
+            for key, cell in zip(self.columns, self._cells[name], strict=True):
                 table.update_cell(name, key, cell, update_width=True)
         for name in names:
             if name not in self._in_table:
@@ -111,7 +119,7 @@ class ProjectScreen(Screen):
         count = f"{len(frame)} of {len(self.frame)}" if self.needle else f"{len(frame)}"
         self.query_one("#project-title", Static).update(
             f"[b]{escape(self.app.project.root.name)}[/] · coder [b]{escape(self.app.coder)}[/] · "
-            f"{count} transcripts · sorted by {COLUMNS[self.sort_by]} {arrow}"
+            f"{count} transcripts · sorted by {self.columns[self.sort_by]} {arrow}"
         )
 
     def _current(self) -> str | None:
@@ -155,7 +163,7 @@ class ProjectScreen(Screen):
         self.query_one("#transcript-filter").focus()
 
     def action_sort(self) -> None:
-        keys = list(COLUMNS)
+        keys = list(self.columns)
         self.sort_by = keys[(keys.index(self.sort_by) + 1) % len(keys)]
         self.reverse = self.sort_by in ("words", "segments", "coded_pct")
         self.fill()
@@ -165,6 +173,9 @@ class ProjectScreen(Screen):
 
     def action_summary(self) -> None:
         self.app.open_summary()
+
+    def action_matrix(self) -> None:
+        self.app.open_matrix()
 
     def action_codebook(self) -> None:
         self.app.open_codebook(None)

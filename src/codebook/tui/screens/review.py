@@ -3,10 +3,14 @@
 Pick a code in the tree; the table lists its codings across transcripts and coders, with the
 coded text in context and the transcript's attributes. Recode, uncode or move (recode the
 marked rows), merge the whole code into another, or jump to the segment in its transcript
-(through the app, which owns navigation).
+(through the app, which owns navigation). `/` asks a code query instead (`A AND NOT B`,
+`A NEAR/2 B`): the table lists the matching segments, Enter jumps to one; picking a code in the
+tree goes back to its codings.
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right
 
 from rich.text import Text
 from textual import on
@@ -14,12 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, Tree
+from textual.widgets import DataTable, Static, Tree
 
 from codebook.model import Coding
 from codebook.tui.history import Action, Change, Merge, Recode, RemoveCoding
 from codebook.tui.screens.dialogs import CodePicker
 from codebook.tui.widgets.code_tree import CodeFinder, CodeTree
+from codebook.tui.widgets.footer import FittingFooter
+from codebook.tui.widgets.query_box import QueryBox
 
 CONTEXT = 160  # characters of context either side of a coded span
 
@@ -31,8 +37,9 @@ class ReviewScreen(Screen):
         Binding("x", "uncode", "Uncode"),
         Binding("e", "merge", "Merge code"),
         Binding("o", "jump", "Go to segment"),
+        Binding("slash", "query", "Query"),
         Binding("f", "focus('#code-filter')", "Filter codes", show=False),
-        Binding("escape", "back", "Back"),
+        Binding("escape,q", "back", "Back"),
     ]
 
     def __init__(self, code: str | None) -> None:
@@ -41,6 +48,7 @@ class ReviewScreen(Screen):
         self.rows: list[Coding] = []
         self.marked: set[int] = set()
         self.texts: dict[int, object] = {}
+        self._attributes: dict[int, tuple] = {}  # transcript id -> segment starts, resolved
         self._shown = False
 
     def compose(self) -> ComposeResult:
@@ -49,17 +57,18 @@ class ReviewScreen(Screen):
                 yield CodeFinder(self.app.project.codebook)
             with Vertical(id="review-body"):
                 yield Static(id="review-title")
+                yield QueryBox(self.app.project, id="review-query")
                 yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="review-context")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#review-table", DataTable)
         for key, label in (
             ("mark", "✓"),
             ("transcript", "Transcript"),
             ("coder", "Coder"),
-            ("group", "Group"),
+            ("group", self._group_title()),
             ("text", "Coded text"),
         ):
             table.add_column(label, key=key)
@@ -79,13 +88,35 @@ class ReviewScreen(Screen):
         self._shown = True
 
     def reload(self) -> None:
+        self._attributes.clear()  # speakers may have been assigned meanwhile
         tree = self.query_one(CodeTree)
         tree.set_codebook(self.app.project.codebook)
         tree.set_counts(self.app.project.code_counts())
         self.load()
 
+    def _group_title(self) -> str:
+        book = self.app.project.codebook
+        first = next(iter(book.attributes), None)
+        if first is None:
+            return "Group"
+        return book.attributes[first].label.get("en") or first
+
+    def _group(self, t, offset: int) -> str:
+        """The coded passage's value of the codebook's first attribute, by the rule of
+        `model.segment_attributes` (the speaker's participant's, else the transcript's)."""
+        first = next(iter(self.app.project.codebook.attributes), None)
+        if first is None:
+            return ""
+        if t.id not in self._attributes:
+            found = self.app.project.segment_attributes(t)
+            self._attributes[t.id] = ([start for start, _ in found], [a for _, a in found])
+        starts, values = self._attributes[t.id]
+        if not starts:
+            return t.attributes.get(first, "")
+        return values[max(bisect_right(starts, offset) - 1, 0)].get(first, "")
+
     def load(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#review-table", DataTable)
         cursor = table.cursor_row
         table.clear()
         self.rows = self.app.project.codings_with(self.code) if self.code else []
@@ -97,7 +128,7 @@ class ReviewScreen(Screen):
                 "✓" if c.id in self.marked else " ",
                 t.name,
                 c.coder,
-                t.attributes.get("stakeholder_group", ""),
+                self._group(t, c.start),
                 snippet[:70] + ("…" if len(snippet) > 70 else ""),
                 key=str(c.id),
             )
@@ -112,13 +143,20 @@ class ReviewScreen(Screen):
         self._show_context()
 
     @property
+    def box(self) -> QueryBox:
+        return self.query_one(QueryBox)
+
+    @property
     def current(self) -> Coding | None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#review-table", DataTable)
         if not self.rows or table.cursor_row >= len(self.rows):
             return None
         return self.rows[table.cursor_row]
 
     def _show_context(self) -> None:
+        if self.box.showing:
+            self._show_hit()
+            return
         c = self.current
         box = self.query_one("#review-context", Static)
         if c is None:
@@ -136,21 +174,71 @@ class ReviewScreen(Screen):
             text.append(f"\nmemo: {c.memo}", style="italic")
         box.update(text)
 
+    def _show_hit(self) -> None:
+        hit = self.box.current
+        box = self.query_one("#review-context", Static)
+        if hit is None:
+            box.update("")
+            return
+        t = next(t for t in self.texts.values() if t.name == hit["transcript"])
+        start, end = int(hit["start"]), int(hit["end"])
+        a, b = max(start - CONTEXT, 0), min(end + CONTEXT, len(t.text))
+        text = Text()
+        who = f" · {hit['speaker']}" if hit["speaker"] else ""
+        text.append(f"{t.name} · segment {hit['segment']}{who} · {hit['codes']}\n", style="dim")
+        text.append(("…" if a else "") + t.text[a:start])
+        text.append(t.text[start:end], style="bold reverse")
+        text.append(t.text[end:b] + ("…" if b < len(t.text) else ""))
+        box.update(text)
+
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
         self._show_context()
 
-    @on(DataTable.RowSelected)
+    @on(DataTable.RowSelected, "#review-table")
     def _selected(self) -> None:
         self.action_jump()
+
+    @on(QueryBox.Found)
+    def _found(self, event: QueryBox.Found) -> None:
+        self.query_one("#review-table", DataTable).display = False
+        hits = event.hits
+        where = hits["transcript"].nunique() if len(hits) else 0
+        note = hits.attrs.get("left_out")
+        self.query_one("#review-title", Static).update(
+            Text.assemble(
+                ("query ", "bold"),
+                event.expr,
+                f" · {len(hits)} segment(s) in {where} transcript(s) · Enter jumps · "
+                "pick a code to see its codings again",
+                (f" · {note}" if note else "", "dim"),
+            )
+        )
+        self._show_context()
+
+    @on(QueryBox.Jump)
+    def _jump_to_hit(self, event: QueryBox.Jump) -> None:
+        self.app.open_transcript(event.transcript, at=(event.start, event.end))
 
     @on(Tree.NodeSelected, "#codes")
     def _code_picked(self, event: Tree.NodeSelected) -> None:
         if event.node.data:
             self.code = event.node.data
             self.marked.clear()
+            self.box.hide_hits()
+            table = self.query_one("#review-table", DataTable)
+            table.display = True
             self.load()
-            self.query_one(DataTable).focus()
+            table.focus()
+
+    def action_query(self) -> None:
+        self.query_one("#query-input").focus()
+
+    def _on_hits(self) -> bool:
+        """True (and say so) when the table shows query hits, which are not codings."""
+        if self.box.showing:
+            self.notify("These are query results: pick a code in the tree to work on its codings")
+        return self.box.showing
 
     # -- actions --------------------------------------------------------------------------------
     def _run(self, action: Action) -> None:
@@ -164,10 +252,10 @@ class ReviewScreen(Screen):
 
     def action_mark(self) -> None:
         c = self.current
-        if c is None:
+        if c is None or self._on_hits():
             return
         self.marked ^= {c.id}
-        table = self.query_one(DataTable)
+        table = self.query_one("#review-table", DataTable)
         row = table.cursor_row
         self.load()
         table.move_cursor(row=min(row + 1, len(self.rows) - 1))
@@ -178,7 +266,7 @@ class ReviewScreen(Screen):
 
     def action_recode(self) -> None:
         targets = self._targets()
-        if not targets:
+        if not targets or self._on_hits():
             return
 
         def picked(code: str | None) -> None:
@@ -192,11 +280,11 @@ class ReviewScreen(Screen):
 
     def action_uncode(self) -> None:
         c = self.current
-        if c is not None:
+        if c is not None and not self._on_hits():
             self._run(RemoveCoding(c))
 
     def action_merge(self) -> None:
-        if not self.code:
+        if not self.code or self._on_hits():
             return
         source = self.code
 
@@ -210,6 +298,9 @@ class ReviewScreen(Screen):
         self.app.push_screen(CodePicker(self.app.project.codebook, title, exclude=[source]), picked)
 
     def action_jump(self) -> None:
+        if self.box.showing:
+            self.box.jump()
+            return
         c = self.current
         if c is not None:
             self.app.open_transcript(self.texts[c.transcript_id].name, at=(c.start, c.end))

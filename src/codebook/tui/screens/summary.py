@@ -5,30 +5,34 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
+
+from codebook.tui.widgets.footer import FittingFooter
 
 
 class SummaryScreen(Screen):
     BINDINGS = [
         Binding("g", "next_group", "Group by"),
         Binding("n", "normalise", "Counts / %"),
-        Binding("escape", "back", "Back"),
+        Binding("escape,q", "back", "Back"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.by_index = 0
         self.normalise = False
+        self.left_out: str | None = None  # what the counts leave out: the interviewer's turns
 
     @property
     def groupings(self) -> list[str]:
-        return [*self.app.project.codebook.attributes, "coder"]
+        return [*self.app.project.codebook.attributes, "participant", "coder"]
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary-title")
         yield DataTable(id="summary-table", zebra_stripes=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -38,10 +42,15 @@ class SummaryScreen(Screen):
         """Codes (rows, tree order) by group values (columns)."""
         by = self.groupings[self.by_index]
         stats = self.app.project.stats(by, normalise=self.normalise)
+        self.left_out = stats.attrs.get("left_out")
         value = "share_segments" if self.normalise else "segments"
         wide = stats.pivot_table(index="code", columns=by, values=value, aggfunc="sum")
-        order = [c for c in self.app.project.codebook.codes if c in wide.index]
-        return by, wide.reindex(order).fillna(0)
+        book = self.app.project.codebook
+        order = [c for c in book.codes if c in wide.index]
+        values = book.attributes[by].values if by in book.attributes else []
+        columns = [v for v in values if v in wide.columns]  # the codebook's order of values
+        columns += [v for v in wide.columns if v not in columns]
+        return by, wide.reindex(index=order, columns=columns).fillna(0)
 
     def load(self) -> None:
         by, wide = self.table()
@@ -55,8 +64,9 @@ class SummaryScreen(Screen):
             name = "  " * book.depth(code) + book.codes[code].name()
             table.add_row(name, *(self._cell(v) for v in row), key=code)
         what = "share of the group's segments (%)" if self.normalise else "coded segments"
+        asked = f"\n[dim]{escape(self.left_out.split(' (')[0])}[/]" if self.left_out else ""
         self.query_one("#summary-title", Static).update(
-            f"[b]Themes by {by}[/] · {what} · g: group by · n: counts / %"
+            f"[b]Themes by {escape(by)}[/] · {what} · g: group by · n: counts / %{asked}"
         )
 
     def _cell(self, v: float) -> str:

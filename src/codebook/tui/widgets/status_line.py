@@ -16,16 +16,30 @@ HINT = (
 class StatusLine(Static):
     """Two lines: progress and the last action; then a hint, or the comparison while comparing."""
 
-    def show(self, view: CodedTranscript, coder: str, last: str) -> None:
-        """Redraw from the view; its codes are read-only unless they are the session `coder`'s."""
+    def show(
+        self,
+        view: CodedTranscript,
+        coder: str,
+        last: str,
+        speaker: str = "",
+        asked: frozenset[int] = frozenset(),
+    ) -> None:
+        """Redraw from the view; its codes are read-only unless they are the session `coder`'s.
+        `speaker` says who speaks in the highlighted segment (participant, group); progress
+        counts the segments not in `asked` (the interviewer's), as the transcript list does."""
         shown, name = view.shown, view.transcript.name
         total = len(view.segments)
-        done = sum(1 for ids in view.on_segment if ids)
-        pct = 100 * done // total if total else 0
+        said = total - len(asked)
+        done = sum(1 for i, ids in enumerate(view.on_segment) if ids and i not in asked)
+        pct = 100 * done // said if said else 0
         here = ""
         if total:
             codes = sorted({c.code for c in view.codings_at(view.cursor)})
-            here = f"seg {view.cursor + 1}/{total}" + (f" [{', '.join(codes)}]" if codes else "")
+            here = f"segment {view.segment.number}/{total}"
+            if view.segment.page is not None:  # a paged source (PDF): where it is in the file
+                here += f", p. {view.segment.page}"
+            here += f" [{', '.join(codes)}]" if codes else ""
+            here += f" · {speaker}" if speaker else ""
         hint = HINT
         if view.other is not None and total:
             theirs = ", ".join(sorted(view.codes_at(view.cursor)[1])) or "-"
@@ -38,7 +52,7 @@ class StatusLine(Static):
         if shown != coder:
             who += f" viewing [b]{escape(shown)}[/] [reverse] read-only [/] (i: yours)"
         self.update(
-            f"{who} · {escape(name)} · {done}/{total} coded ({pct}%) · "
+            f"{who} · {escape(name)} · {done}/{said} coded ({pct}%) · "
             f"{escape(here)} · last: {escape(last)}\n{hint}",
             layout=False,  # fixed height: no need to lay the whole screen out again per key
         )

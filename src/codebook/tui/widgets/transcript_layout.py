@@ -86,11 +86,16 @@ def page_target(rows: Sequence[Row], row: int) -> int:
 
 
 def gutter_label(rows: Sequence[Row], segments: Sequence[Segment], index: int) -> tuple[str, bool]:
-    """(label, is the speaker): the speaker on a turn's first row, its time on the second."""
+    """(label, is the speaker): the speaker on a turn's first row, its time on the second; in a
+    paged source (PDF) the page where a new page starts."""
     row = rows[index]
     seg = segments[row.segment]
     if row.first and (row.segment == 0 or segments[row.segment - 1].speaker != seg.speaker):
-        return (seg.speaker or "")[: GUTTER - 2], True
+        if seg.speaker or seg.page is None:
+            return (seg.speaker or "")[: GUTTER - 2], True
+    if row.first and seg.page is not None:
+        if row.segment == 0 or segments[row.segment - 1].page != seg.page:
+            return f"p. {seg.page}"[: GUTTER - 2], False
     if index > 0 and rows[index - 1].first and rows[index - 1].segment >= 0:
         prev = segments[rows[index - 1].segment]
         is_turn = row.segment == 0 or segments[row.segment - 1].speaker != prev.speaker
@@ -144,7 +149,9 @@ def moved_start(text: str, start: int, end: int, direction: int) -> int:
         while new < end and text[new] == " ":
             new += 1
         return new
-    new = word_end(text, start, -1)
+    new = start
+    while new > 0 and text[new - 1] == " ":
+        new -= 1
     while new > 0 and text[new - 1] != " ":
         new -= 1
     return new

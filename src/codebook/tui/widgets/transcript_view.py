@@ -17,6 +17,7 @@ from bisect import bisect_left
 from rich.segment import Segment as RichSegment
 from rich.style import Style
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.color import Color
 from textual.geometry import Size
@@ -364,6 +365,10 @@ class TranscriptView(ScrollView, can_focus=True):
             self.post_message(self.Moved(self))
 
     def action_reset_selection(self) -> None:
+        """Back to the segment at the cursor; if the selection is that already, escape is the
+        screen's (back)."""
+        if not self.segments or self.sel == (self.segment.start, self.segment.end):
+            raise SkipAction()
         self.move_to(self.cursor, scroll=False)
 
     # -- search -------------------------------------------------------------------------------

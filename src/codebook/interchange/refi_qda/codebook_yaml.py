@@ -1,5 +1,5 @@
-"""Codebook YAML written by a REFI-QDA import: checked like `validate`, replaced atomically,
-and put back if the import's transaction fails.
+"""The codebook YAML a REFI-QDA import writes: new codes and attributes added to the project's
+file (comments kept), or a new file made from a .qdc; checked like `validate` either way.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from codebook import codebooks
 from codebook.interchange.refi_qda.codes import CodePlan, add_to_yaml, plan_codes, slug
 from codebook.interchange.refi_qda.read import RefiProject
-from codebook.interchange.refi_qda.report import RefiReport
+from codebook.interchange.refi_qda.result import RefiImportResult
 from codebook.model import Codebook, CodebookError
 
 
-def yaml_with(path: Path, plan: CodePlan, attrs: dict[str, list[str]], labels: dict):
-    """The codebook YAML with new codes and attributes added, checked like `validate`."""
-    data = codebooks.read_yaml(path)
+def extended(data, path: Path, plan: CodePlan, attrs: dict[str, list[str]], labels: dict):
+    """`data` (the loaded YAML, changed in place) with the new codes and attributes, and the
+    codebook it makes; raises CodebookError if that would not be a valid codebook."""
     add_to_yaml(data, plan)
     if attrs:
         if data.get("attributes") is None:
@@ -35,26 +35,7 @@ def yaml_with(path: Path, plan: CodePlan, attrs: dict[str, list[str]], labels: d
     return data, book
 
 
-def write_yaml(path: Path, data) -> None:
-    y = codebooks.yaml_rt()
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        y.dump(data, fh)
-    tmp.replace(path)
-
-
-class YamlSwap:
-    """Replace the YAML inside a transaction; put the old bytes back if the commit fails."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.old = path.read_bytes()
-
-    def restore(self) -> None:
-        self.path.write_bytes(self.old)
-
-
-def qdc_to_yaml(refi: RefiProject, target: Path, where: str, lang: str = "nl") -> RefiReport:
+def qdc_to_yaml(refi: RefiProject, target: Path, where: str, lang: str = "nl") -> RefiImportResult:
     """A new codebook YAML file from a .qdc, checked like `codebook codebook validate`."""
     codes = refi.codes
     if target.exists():
@@ -77,5 +58,5 @@ def qdc_to_yaml(refi: RefiProject, target: Path, where: str, lang: str = "nl") -
     if problems:
         raise CodebookError("the imported codes make an invalid codebook:\n" + "\n".join(problems))
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_yaml(target, data)
-    return RefiReport(codes_added=plan.added, warnings=refi.warnings + plan.warnings)
+    codebooks.write_yaml(target, data)
+    return RefiImportResult(codes_added=plan.added, warnings=refi.warnings + plan.warnings)

@@ -8,7 +8,7 @@ from codebook.model import report_lines
 
 
 @dataclass
-class RefiReport:
+class RefiImportResult:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -18,6 +18,9 @@ class RefiReport:
     codings: int = 0
     memos: int = 0
     coders: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)  # from the file's cases
+    participants_new: int = 0
+    speakers: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -36,4 +39,9 @@ class RefiReport:
             f"and {self.memos} memo(s) written"
             + (f" (coders: {', '.join(self.coders)})" if self.coders else "")
         )
+        if self.participants:
+            out.append(
+                f"cases: {len(self.participants)} participant(s) ({self.participants_new} new), "
+                f"{self.speakers} speaker(s) assigned"
+            )
         return out
