@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -67,9 +66,7 @@ def measure(project: Project, out: Path) -> list[Row]:
 
 
 def run(transcripts: int = 1000, words: int = 1000, codings: int = 50_000) -> list[Row]:
-    with tempfile.TemporaryDirectory() as tmp:
-        with corpus.project(Path(tmp), transcripts, words, codings) as project:
-            return measure(project, Path(tmp) / "out")
+    return corpus.measured_on(measure, transcripts, words, codings)
 
 
 def main() -> None:

@@ -6,7 +6,6 @@ python benchmarks/bench_refi.py [--transcripts 200] [--words 1000] [--codings 20
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -19,6 +18,7 @@ from codebook.nlp import pipeline  # noqa: E402
 
 def measure(project: Project, tmp: Path) -> list[Row]:
     """Export `project` to a .qdpx in `tmp` and import that into a new project (segmenting)."""
+    tmp.mkdir(parents=True, exist_ok=True)
     pipeline("nl")
     n, n_t = len(project.codings()), len(project.transcripts())
     _, export_s, _ = clock(lambda: project.export_qdpx(tmp / "a.qdpx"))
@@ -35,9 +35,7 @@ def measure(project: Project, tmp: Path) -> list[Row]:
 
 
 def run(transcripts: int = 200, words: int = 1000, codings: int = 20_000) -> list[Row]:
-    with tempfile.TemporaryDirectory() as tmp:
-        with corpus.project(Path(tmp), transcripts, words, codings) as project:
-            return measure(project, Path(tmp))
+    return corpus.measured_on(measure, transcripts, words, codings)
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ Each report is timed from an open project to the written file, as `codebook repo
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -52,9 +51,7 @@ def measure(project: Project, out: Path) -> list[Row]:
 
 
 def run(transcripts: int = 1000, words: int = 1000, codings: int = 50_000) -> list[Row]:
-    with tempfile.TemporaryDirectory() as tmp:
-        with corpus.project(Path(tmp), transcripts, words, codings) as project:
-            return measure(project, Path(tmp) / "out")
+    return corpus.measured_on(measure, transcripts, words, codings)
 
 
 def main() -> None:

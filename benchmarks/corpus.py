@@ -13,6 +13,7 @@ import argparse
 import csv
 import random
 import re
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +84,14 @@ def project(root: Path, transcripts: int, words: int, codings: int):
     if codings:
         out.import_codings(corpus / "codings.csv")
     return out
+
+
+def measured_on(measure, transcripts: int, words: int, codings: int):
+    """`measure(project, scratch)` on a generated project, all in a temporary folder; `scratch`
+    is a folder beside the project for what the benchmark writes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with project(Path(tmp), transcripts, words, codings) as p:
+            return measure(p, Path(tmp) / "out")
 
 
 def main() -> None:

@@ -193,3 +193,26 @@ def test_add_code_keeps_comments(tmp_path):
     assert book.codes["help.neighbour"].parent == "help"
     with pytest.raises(CodebookError):
         codebooks.add_code(path, Code(id="x", label={"nl": "X"}, parent="missing"))
+
+
+def test_a_parsed_codebook_is_cached_by_content_and_never_hides_an_error(tmp_path, monkeypatch):
+    from codebook.codebooks import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = write(tmp_path / "book.yaml", MINI.read_text(encoding="utf-8"))
+    first = codebooks.load(path)
+    (kept,) = cache.folder().glob("*.json")
+    assert codebooks.load(path) == first  # read back from the cache
+    # a damaged cache file is parsed anew, and replaced
+    kept.write_text("{not json", encoding="utf-8")
+    assert codebooks.load(path) == first and kept.read_text(encoding="utf-8").startswith("{")
+    # an edit is a new key: the old entry never answers for it
+    text = path.read_text(encoding="utf-8")
+    write(path, text.replace("codes:", "codes:\n  - {id: extra, label: {nl: Extra}}", 1))
+    assert "extra" in codebooks.load(path).codes
+    write(path, text + "\nbogus: 1\n")  # an invalid codebook is never cached
+    with pytest.raises(CodebookError, match="unknown key 'bogus'"):
+        codebooks.load(path)
+    with pytest.raises(CodebookError, match="unknown key 'bogus'"):
+        codebooks.load(path)
+    assert len(list(cache.folder().glob("*.json"))) == 2

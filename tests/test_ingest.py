@@ -291,3 +291,18 @@ def test_english_is_detected_and_segmented(tmp_path):
     parsed = read_transcript(path, BOOK)
     assert parsed.language == "en"
     assert len(parsed.segments) == 3
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I: Hoe gaat het?\nR: Goed, ik lees de brief van de gemeente niet zo snel.", "nl"),
+        ("I: How are you?\nR: Fine, but I do not read the letters from the council.", "en"),
+        ("I: 12:30\nR: 14:00", "xx"),  # no words: the codebook's language
+        ("OK. DigiD. Bijlage.", "xx"),  # no stop words: too little to tell
+    ],
+)
+def test_language_is_told_by_its_stop_words(text, expected):
+    from codebook.nlp.language import detect_language
+
+    assert detect_language(text, "xx") == expected

@@ -225,3 +225,55 @@ def test_the_cli_gives_the_same_agreement_on_postgres_as_on_sqlite(pg_url, tmp_p
     assert not Path(tmp_path / "pg" / ".codebook" / "project.sqlite").exists()
     assert results[0] == results[1]
     assert results[1]["overall"]["alpha"] > 0.8
+
+
+def test_the_database_password_never_shows(pg_url, tmp_path):
+    """A password in CODEBOOK_DB reaches no output: info, stats, a report, an export, an error
+    and the team server's log show the URL with the password masked."""
+    import os
+    import signal
+    import socket
+    import time
+
+    from conftest import codebook_exe
+
+    secret = "Geheim-7f3a9c"
+    url = make_url(pg_url).set(password=secret).render_as_string(hide_password=False)
+    env = {"CODEBOOK_DB": url}
+    root = tmp_path / "proj"
+    outputs = [run("init", str(root), "--codebook", str(MINI), env=env)]
+    outputs.append(run("-p", str(root), "import", str(write(tmp_path / "a.txt", TEXT)), env=env))
+    for args in (["info"], ["stats"], ["report", "-o", str(tmp_path / "r.md")],
+                 ["export", "-o", str(tmp_path / "c.csv")]):  # fmt: skip
+        outputs.append(run("-p", str(root), *args, env=env))
+    assert "***" in outputs[-4].stdout  # info names the store, masked
+    wrong = make_url(url).set(database="no_such_database_here")
+    failed = run("-p", str(root), "info", check=False,
+                 env={"CODEBOOK_DB": wrong.render_as_string(hide_password=False)})  # fmt: skip
+    assert failed.returncode == 1 and "no_such_database_here" in failed.stderr
+    outputs.append(failed)
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [codebook_exe(), "-p", str(root), "serve", "--no-auth", "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **env},
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while "Serving" not in log.read_text() and server.poll() is None:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    served = log.read_text()
+    assert "codebook: store" in served and "***" in served
+
+    shown = [o.stdout + o.stderr for o in outputs] + [served]
+    shown += [(tmp_path / name).read_text(encoding="utf-8") for name in ("r.md", "c.csv")]
+    assert not [text for text in shown if secret in text]

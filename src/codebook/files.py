@@ -50,6 +50,12 @@ def write_text(path: str | Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+def cache_home() -> Path:
+    """codebook's own cache folder (`$XDG_CACHE_HOME/codebook` or `~/.cache/codebook`): what
+    can be rebuilt from the installed packages and the project's files."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "codebook"
+
+
 def describe(e: OSError) -> str:
     """An OSError as a researcher reads it: the cause, not errno soup."""
     if e.errno == errno.ENOSPC:

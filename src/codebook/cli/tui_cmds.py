@@ -56,10 +56,14 @@ def serve(
         Path | None, typer.Option(help="Private key (PEM) of the certificate", dir_okay=False)
     ] = None,
     insecure_http: Annotated[
-        bool, typer.Option(help="Allow plain HTTP on an address other machines can reach")
+        bool,
+        typer.Option(
+            "--insecure-http", help="Allow plain HTTP on an address other machines can reach"
+        ),
     ] = False,
     no_auth: Annotated[
-        bool, typer.Option(help="No sign-in: each tab asks who is coding (loopback only)")
+        bool,
+        typer.Option("--no-auth", help="No sign-in: each tab asks who is coding (loopback only)"),
     ] = False,
     coder: Annotated[
         str | None, typer.Option(help="With --no-auth: code as this coder in every tab")

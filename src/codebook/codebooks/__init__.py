@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from codebook.codebooks import cache
 from codebook.codebooks.edit import (
     add_code,
     add_code_to,
@@ -13,7 +14,7 @@ from codebook.codebooks.edit import (
     write_yaml,
 )
 from codebook.codebooks.parse import parse
-from codebook.codebooks.read import read_yaml, yaml_rt
+from codebook.codebooks.read import read_bytes, read_yaml, yaml_rt
 from codebook.codebooks.render import render_tree
 from codebook.model import Codebook, CodebookError
 
@@ -45,10 +46,13 @@ def validate(path: Path) -> list[str]:
 
 def load(path: Path) -> Codebook:
     """Load a codebook; raise CodebookError listing every problem."""
-    data = read_yaml(path)
-    codebook, problems = parse(data, str(path))
-    if problems:
-        raise CodebookError("\n".join(problems))
+    raw = read_bytes(path)
+    codebook = cache.get(raw, path)
+    if codebook is None:
+        codebook, problems = parse(read_yaml(path, raw), str(path))
+        if problems:
+            raise CodebookError("\n".join(problems))
+        cache.put(raw, path, codebook)
     return codebook
 
 

@@ -140,12 +140,17 @@ def check_aliases(data, path: Path) -> None:
         raise CodebookError(f"{path}: YAML is nested too deeply") from None
 
 
-def read_yaml(path: Path):
-    """Parse a YAML file safely or raise CodebookError naming file and line."""
+def read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
         raise CodebookError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def read_yaml(path: Path, raw: bytes | None = None):
+    """Parse a YAML file (or its bytes, already read) safely or raise CodebookError naming
+    file and line."""
+    raw = read_bytes(path) if raw is None else raw
     if len(raw) > MAX_BYTES:
         raise CodebookError(f"{path}: file is larger than {MAX_BYTES // 1_000_000} MB")
     try:

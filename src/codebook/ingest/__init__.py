@@ -6,14 +6,12 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import simplemma
-
 from codebook.ingest.frontmatter import attributes_and_metadata
 from codebook.ingest.readers import READERS
 from codebook.ingest.segment import segment
 from codebook.ingest.turns import find_turns
 from codebook.model import Codebook, CodebookError, Segment, Turn
-from codebook.nlp import LANGUAGES
+from codebook.nlp.language import LANGUAGES, detect_language
 
 FORMATS = tuple(sorted(READERS))
 REFI_FORMATS = (".qdpx", ".qdc")
@@ -160,10 +158,3 @@ def with_defaults(attributes: dict[str, str], codebook: Codebook) -> dict[str, s
         if attr.default is not None:
             out.setdefault(attr.name, attr.default)
     return out
-
-
-def detect_language(text: str, default: str) -> str:
-    """Dutch or English, from simplemma's dictionary coverage of the first few thousand chars."""
-    scores = dict(simplemma.langdetect(text[:5000], lang=LANGUAGES))
-    best = max(LANGUAGES, key=lambda lang: scores.get(lang, 0.0))
-    return best if scores.get(best, 0.0) >= 0.2 else default

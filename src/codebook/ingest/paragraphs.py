@@ -10,13 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import simplemma
-
 from codebook.ingest.decode import normalise
 from codebook.ingest.hyphenation import HYPHENS, Dehyphenator
 from codebook.ingest.turns import _BRACKET_TS, _COLON, KNOWN_LABELS, _looks_like_name
+from codebook.nlp.language import detect_language
 
-LANGUAGES = ("nl", "en")
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"’”)\]]*$")
 _BULLET = re.compile(r"^(?:[•▪◦●■□➢►‣∙·*–—-]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
 
@@ -47,9 +45,8 @@ class Assembled:
 
 
 def guess_language(text: str) -> str:
-    """Dutch or English, by simplemma's dictionary coverage (the lexicon to join words with)."""
-    scores = dict(simplemma.langdetect(text[:20000], lang=LANGUAGES))
-    return max(LANGUAGES, key=lambda lang: scores.get(lang, 0.0))
+    """Dutch or English (the lexicon to join hyphenated words with); Dutch if it cannot tell."""
+    return detect_language(text, "nl", sample=20000)
 
 
 def ends_sentence(text: str) -> bool:

@@ -13,7 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-LANGUAGES = ("nl", "en")
+from codebook.nlp.language import LANGUAGES
 
 
 @Language.factory("simplemma_lemmatizer", default_config={"lang": "nl"})

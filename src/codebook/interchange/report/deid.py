@@ -28,6 +28,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from codebook.files import cache_home
 from codebook.model import CodebookError
 
 LEFT_OUT = ("locations/lst_street",)  # lists whose items are emptied in the copy
@@ -53,8 +54,7 @@ def version() -> str:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "codebook" / f"deduce-{version()}"
+    return cache_home() / f"deduce-{version()}"
 
 
 def is_built() -> bool:
