@@ -369,7 +369,9 @@ def _nonce(request: web.Request) -> str:
 
 
 def _protect(headers, request: web.Request) -> None:
-    """No framing, no sniffing, no referrer, nothing from elsewhere, nothing cached."""
+    """No framing, no sniffing, no referrer to other sites, nothing from elsewhere, nothing
+    cached. Not `no-referrer`: under it a browser sends `Origin: null` with the sign-in form,
+    which the origin check rightly refuses."""
     nonce = request.get(NONCE)
     scripts = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
     headers["Content-Security-Policy"] = (
@@ -379,7 +381,7 @@ def _protect(headers, request: web.Request) -> None:
     )
     headers["X-Frame-Options"] = "DENY"
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"
+    headers["Referrer-Policy"] = "same-origin"
     if not request.path.startswith("/static/"):
         headers["Cache-Control"] = "no-store"
 
