@@ -109,7 +109,12 @@ def test_quirks_crlf_bom_braces_inner_name_docx_variables_notes(tmp_path):
     root = new_project(tmp_path)
     out = run("-p", str(root), "import", str(REFI / "quirks.qdpx"))
     err = out.stderr
-    assert "1 PDFSource(s) not carried over" in err
+    # a PDF source whose PDF is not in the archive and that has no text representation
+    assert (
+        "PDF source 'Folder' has no text representation and its PDF 'internal://"
+        "00000017-0000-4000-8000-000000000017.pdf' is not in the archive; it and its 0 "
+        "coding(s) were not carried over"
+    ) in err
     assert "1 coding(s) or note(s) with a position outside the text" in err
     assert "no plain text rendition; text taken from the .docx" in err
     assert "'Gevoel' is marked not codable but has codings; imported as codable" in err

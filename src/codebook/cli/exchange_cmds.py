@@ -62,11 +62,10 @@ def export(
                 "is for .csv, .xlsx and .parquet"
             )
         counts = project.export_qdpx(output)
-        # memos written on codings go out as notes too; the count of memos alone said "0"
-        on_codings = counts.get("coding_memos")
-        if on_codings is None:
-            on_codings = sum(1 for c in project.codings() if c.memo)
-    also = f" plus {on_codings} memo(s) on codings" if on_codings else ""
+    # memos written on codings go out as notes too; the count of memos alone said "0"
+    also = f" plus {counts['coding_memos']} memo(s) on codings" if counts["coding_memos"] else ""
+    for key, what in (("cases", "case(s) (participants)"), ("summaries", "framework summaries")):
+        also += f", {counts[key]} {what}" if counts[key] else ""
     typer.echo(
         f"{counts['codes']} code(s), {counts['transcripts']} transcript(s), "
         f"{counts['codings']} coding(s) and {counts['memos']} memo(s){also} written to {output}"

@@ -69,8 +69,12 @@ def export_qdpx(path: Path, name: str, codebook: Codebook, store) -> dict[str, i
     codings = store.codings()
     memos = store.memos()
     people = People(store.participants(), store.speakers(), store.segments())
-    qde = project_xml(name, codebook, transcripts, codings, memos, ids, people)
-    write_qdpx(Path(path), qde, transcripts, ids)
+    pdfs = _pdf_originals(store, transcripts)
+    summaries = store.summaries()
+    qde = project_xml(
+        name, codebook, transcripts, codings, memos, ids, people, set(pdfs), summaries
+    )
+    write_qdpx(Path(path), qde, transcripts, ids, pdfs)
     return {
         "codes": len(codebook.codes),
         "transcripts": len(transcripts),
@@ -78,7 +82,20 @@ def export_qdpx(path: Path, name: str, codebook: Codebook, store) -> dict[str, i
         "memos": len(memos),
         "coding_memos": sum(1 for c in codings if c.memo),
         "cases": len(people.participants),
+        "summaries": len(summaries),
     }
+
+
+def _pdf_originals(store, transcripts) -> dict[int, bytes]:
+    """The original PDF of each transcript that came from one (a file or a PDF source), which
+    is exported as a PDF source."""
+    out = {}
+    for t in transcripts:
+        if t.file_name.lower().endswith(".pdf"):
+            data = store.original(t.id)
+            if data and data[:1024].find(b"%PDF-") >= 0:
+                out[t.id] = data
+    return out
 
 
 def plan_qdpx(path: Path, store, codebook_path: Path) -> RefiImportPlan:
@@ -89,6 +106,8 @@ def plan_qdpx(path: Path, store, codebook_path: Path) -> RefiImportPlan:
     state = _state(store, codebook_path)
     state.transcripts, state.coding_counts = store.transcripts(), store.coding_counts()
     state.speakers = {(s.transcript_id, s.label): s for s in store.speakers()}
+    state.participants = {p.name for p in store.participants()}
+    state.summaries = {s.key: s for s in store.summaries()}
     return plan_project(refi, state, path.name)
 
 

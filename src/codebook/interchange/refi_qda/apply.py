@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 from codebook import codebooks
 from codebook.ingest.plan import Step
@@ -35,6 +36,9 @@ def write_plan(plan: RefiImportPlan, store, codebook_path: Path) -> RefiImportRe
         memos = [(tids[g] if g else None, *rest) for g, *rest in plan.memos]
         result.codings = store.insert_new_codings(conn, codings)
         result.memos = store.insert_new_memos(conn, memos)
+        if plan.summaries:  # new cells, or cells the file's notes wrote later (as a merge does)
+            theirs = SimpleNamespace(summaries=lambda: plan.summaries)
+            result.summaries = store.copy_summaries(conn, theirs, {})
         result.coders = sorted({c.coder for c in codings} | {m[3] for m in memos})
         if plan.participants:
             speakers = [

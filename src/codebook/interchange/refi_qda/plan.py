@@ -18,7 +18,16 @@ from codebook.interchange.refi_qda.codebook_yaml import extended
 from codebook.interchange.refi_qda.codes import CodePlan, plan_codes, slug
 from codebook.interchange.refi_qda.ids import remember, remembered_codes
 from codebook.interchange.refi_qda.read import RefiCode, RefiNoteRef, RefiProject, RefiSource
-from codebook.model import Codebook, CodebookError, Coding, ReanchorNeeded, Speaker, Transcript
+from codebook.interchange.refi_qda.summaries import plan_summaries
+from codebook.model import (
+    Codebook,
+    CodebookError,
+    Coding,
+    ReanchorNeeded,
+    Speaker,
+    Summary,
+    Transcript,
+)
 
 FALLBACK_CODER = "refi-import"
 
@@ -37,6 +46,8 @@ class ProjectState:
     coding_counts: dict[int, int] = field(default_factory=dict)
     speakers: dict[tuple[int, str], Speaker] = field(default_factory=dict)  # (tid, label) ->
     known_guids: dict[str, str] = field(default_factory=dict)
+    participants: set[str] = field(default_factory=set)
+    summaries: dict[tuple, Summary] = field(default_factory=dict)  # by key
 
 
 @dataclass
@@ -56,6 +67,7 @@ class RefiImportPlan:
     codebook: object | None = None  # the codebook YAML to write, or None if it stays as it is
     sources: list[SourcePlan] = field(default_factory=list)
     memos: list[MemoRow] = field(default_factory=list)
+    summaries: list[Summary] = field(default_factory=list)  # framework summaries, from notes
     participants: dict[str, dict[str, str]] = field(default_factory=dict)  # cases, by name
     speakers: list[SpeakerRow] = field(default_factory=list)  # who speaks under which label
     guids: str | None = None  # the remembered GUIDs to store, or None to leave them
@@ -103,7 +115,15 @@ def plan_project(refi: RefiProject, state: ProjectState, where: str) -> RefiImpo
     plan.participants = cases.participants
     plan.speakers = keep_assigned(cases.speakers, targets, state.speakers, where, plan.warnings)
     _codings(plan, refi.sources, codes.ids, book, notes, coders, where)
-    plan.memos = _memos(refi, codes.ids, coders, where, plan.warnings)
+    names = {s.guid: (s.step.existing or s.step.parsed).name for s in plan.sources}
+    rows = {
+        "transcript": set(names.values()) | {t.name for t in state.transcripts},
+        "participant": state.participants | set(cases.participants),
+    }
+    plan.summaries, summary_notes = plan_summaries(
+        refi, codes.ids, names, rows, state.summaries, coders, where, plan.warnings
+    )
+    plan.memos = _memos(refi, codes.ids, coders, where, plan.warnings, summary_notes)
     if coders.missing:
         plan.warnings.append(
             f"{where}: {coders.missing} coding(s) or note(s) name no known user; "
@@ -228,15 +248,20 @@ def _transcript(
         if allowed(keys[var], value, f"source '{name}'")
     }
     safe = "".join(ch if ch.isalnum() or ch in " ._-()" else "_" for ch in name).strip(" .")
+    safe = safe or "source"
+    if source.ext == ".pdf" and safe.lower().endswith(".pdf"):  # QualCoder names it a file
+        safe = safe[:-4]
     return build_transcript(
         name,
         source.text,
         book,
-        file_name=(safe or "source") + source.ext,
+        file_name=safe + source.ext,
         format="qdpx",
         original=source.original,
         attributes=attributes,
         metadata={"refi_guid": source.guid},
+        pages=source.pages,
+        headings=source.headings,
     )
 
 
@@ -284,13 +309,18 @@ def _codings(
 
 
 def _memos(
-    refi: RefiProject, ids: dict[str, str], coders: _Coders, where: str, warnings: list[str]
+    refi: RefiProject,
+    ids: dict[str, str],
+    coders: _Coders,
+    where: str,
+    warnings: list[str],
+    summaries: set[str],
 ) -> list[MemoRow]:
-    """Notes that are not a coding's or a code's memo become memos: on a span, a source or
-    the project (a note nothing refers to goes to the project)."""
-    used = {g for s in refi.sources for c in s.codings for g in c.notes}
+    """Notes that are not a coding's or a code's memo or a summary become memos: on a span, a
+    source or the project (a note nothing refers to goes to the project)."""
+    used = {g for s in refi.sources for c in s.codings for g in c.notes} | summaries
     used |= {g for rc in refi.codes for g in rc.notes if rc.guid in ids}
-    refs = list(refi.note_refs)
+    refs = [r for r in refi.note_refs if r.note not in summaries]
     referenced = {r.note for r in refs} | used
     refs += [RefiNoteRef(g, None) for g in refi.notes if g not in referenced]
     sources = {s.guid for s in refi.sources}

@@ -21,7 +21,7 @@ from codebook.model import CodebookError
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
-OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+OTHER_SOURCES = ("PictureSource", "AudioSource", "VideoSource")
 
 
 @dataclass
@@ -63,6 +63,8 @@ class RefiSource:
     ext: str
     codings: list[RefiCoding] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)  # variable name -> value
+    pages: list[tuple[int, int]] | None = None  # a PDF's (offset, page) where each page starts
+    headings: list[tuple[int, int]] = field(default_factory=list)  # a PDF's headings, as read
 
 
 @dataclass
@@ -70,6 +72,8 @@ class RefiNote:
     guid: str
     text: str
     user: str | None
+    created: str | None = None  # xsd:dateTime as written
+    modified: str | None = None
 
 
 @dataclass
@@ -221,7 +225,10 @@ def read_qdpx(path: Path) -> RefiProject:
         guid = _guid(el, where)
         text = _source_text(z, el, where, project.warnings, kind="note")
         body = normalise(text[0]) if text else ""
-        project.notes[guid] = RefiNote(guid, body, clean(el.get("creatingUser")))
+        project.notes[guid] = RefiNote(
+            guid, body, clean(el.get("creatingUser")),
+            el.get("creationDateTime"), el.get("modifiedDateTime"),
+        )  # fmt: skip
     sources_el = _kid(root, "Sources")
     skipped = Counter()
     for el in list(sources_el) if sources_el is not None else []:
@@ -229,9 +236,14 @@ def read_qdpx(path: Path) -> RefiProject:
         if kind in OTHER_SOURCES:
             skipped[kind] += 1
             continue
-        if kind != "TextSource":
+        if kind == "PDFSource":
+            from codebook.interchange.refi_qda.pdf_source import pdf_source
+
+            source = pdf_source(z, el, where, variables, project)
+        elif kind == "TextSource":
+            source = _text_source(z, el, where, variables, project)
+        else:
             continue
-        source = _text_source(z, el, where, variables, project)
         if source is not None:
             project.sources.append(source)
     for kind, n in skipped.items():
@@ -347,41 +359,58 @@ def _text_source(z: SafeZip, el, where: str, variables: dict[str, str], project:
         project.warnings.append(f"{where}: source '{name}' is empty")
     source = RefiSource(guid, name, text, original, ext)
     source.variables = _values(el, variables, f"{where}: source '{name}'", project.warnings)
+    bad = _selections(selections, len(raw), pos, source, project)
+    bad += len(_kids(el, "Coding"))  # a coding of the whole source has no span to keep
+    _warn_bad(project, where, name, bad, len(raw))
+    for r in _kids(el, "NoteRef"):
+        if g := clean(r.get("targetGUID")):
+            project.note_refs.append(RefiNoteRef(g, guid))
+    return source
+
+
+def _selections(selections, size: int, pos, source: RefiSource, project: RefiProject) -> int:
+    """The codings and notes of text selections onto `source` (positions through `pos`, the
+    map to normalised positions); returns how many could not be kept."""
     bad = 0
     for sel in selections:
         try:
             a, b = int(sel.get("startPosition")), int(sel.get("endPosition"))
         except (TypeError, ValueError):
             a, b = -1, -1
-        if not 0 <= a < b <= len(raw) or pos(a) >= pos(b):
+        if not 0 <= a < b <= size or pos(a) >= pos(b):
             bad += len(_kids(sel, "Coding")) + len(_kids(sel, "NoteRef"))
             continue
-        start, end = pos(a), pos(b)
-        if sel_guid := clean(sel.get("guid")):
-            project.selections[sel_guid] = (guid, start, end)
-        sel_user = clean(sel.get("creatingUser"))
-        for c in _kids(sel, "Coding"):
-            ref = _kid(c, "CodeRef")
-            code = clean(ref.get("targetGUID")) if ref is not None else None
-            if code is None:
-                bad += 1
-                continue
-            notes = [g for r in _kids(c, "NoteRef") if (g := clean(r.get("targetGUID")))]
-            user = clean(c.get("creatingUser")) or sel_user
-            source.codings.append(RefiCoding(code, user, start, end, notes))
-        for r in _kids(sel, "NoteRef"):
-            if g := clean(r.get("targetGUID")):
-                project.note_refs.append(RefiNoteRef(g, guid, start, end))
-    bad += len(_kids(el, "Coding"))  # a coding of the whole source has no span to keep
+        bad += _selected(sel, source, pos(a), pos(b), project)
+    return bad
+
+
+def _selected(sel, source: RefiSource, start: int, end: int, project: RefiProject) -> int:
+    """One selection's codings and notes on [start, end); returns the codings without a code."""
+    bad = 0
+    if sel_guid := clean(sel.get("guid")):
+        project.selections[sel_guid] = (source.guid, start, end)
+    sel_user = clean(sel.get("creatingUser"))
+    for c in _kids(sel, "Coding"):
+        ref = _kid(c, "CodeRef")
+        code = clean(ref.get("targetGUID")) if ref is not None else None
+        if code is None:
+            bad += 1
+            continue
+        notes = [g for r in _kids(c, "NoteRef") if (g := clean(r.get("targetGUID")))]
+        user = clean(c.get("creatingUser")) or sel_user
+        source.codings.append(RefiCoding(code, user, start, end, notes))
+    for r in _kids(sel, "NoteRef"):
+        if g := clean(r.get("targetGUID")):
+            project.note_refs.append(RefiNoteRef(g, source.guid, start, end))
+    return bad
+
+
+def _warn_bad(project: RefiProject, where: str, name: str, bad: int, size: int) -> None:
     if bad:
         project.warnings.append(
             f"{where}: source '{name}': {bad} coding(s) or note(s) with a position outside "
-            f"the text (0..{len(raw)}), an empty span or no code were not carried over"
+            f"the text (0..{size}), an empty span or no code were not carried over"
         )
-    for r in _kids(el, "NoteRef"):
-        if g := clean(r.get("targetGUID")):
-            project.note_refs.append(RefiNoteRef(g, guid))
-    return source
 
 
 def _cases(el, variables: dict[str, str], project: RefiProject, where: str) -> None:

@@ -17,6 +17,7 @@ class RefiImportResult:
     attributes_added: list[str] = field(default_factory=list)
     codings: int = 0
     memos: int = 0
+    summaries: int = 0  # framework summaries, from summary notes
     coders: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)  # from the file's cases
     participants_new: int = 0
@@ -39,6 +40,8 @@ class RefiImportResult:
             f"and {self.memos} memo(s) written"
             + (f" (coders: {', '.join(self.coders)})" if self.coders else "")
         )
+        if self.summaries:
+            out.append(f"summaries: {self.summaries} framework summary(ies) written")
         if self.participants:
             out.append(
                 f"cases: {len(self.participants)} participant(s) ({self.participants_new} new), "

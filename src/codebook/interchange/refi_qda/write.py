@@ -18,7 +18,8 @@ from codebook.interchange.refi_qda.cases import People, Turn, write_cases
 from codebook.interchange.refi_qda.describe import fold
 from codebook.interchange.refi_qda.ids import code_guid, derive
 from codebook.interchange.refi_qda.read import CODEBOOK_NS, PROJECT_NS
-from codebook.model import Codebook, CodebookError, Coding, Memo, Transcript
+from codebook.interchange.refi_qda.summaries import note_name, note_text
+from codebook.model import Codebook, CodebookError, Coding, Memo, Summary, Transcript
 
 ORIGIN = "codebook"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -41,6 +42,10 @@ class Guids:
 
     def source(self, t: Transcript) -> str:
         return t.metadata.get("refi_guid") or derive(self.scope, "source", t.name)
+
+    def representation(self, t: Transcript) -> str:
+        """The text representation of a PDF source (its own GUID names its .txt)."""
+        return derive(self.scope, "representation", self.source(t))
 
 
 def _stamp(when: datetime | None) -> str:
@@ -96,9 +101,13 @@ def project_xml(
     memos: list[Memo],
     guids: Guids,
     people: People | None = None,
+    pdfs: set[int] = frozenset(),
+    summaries: list[Summary] | None = None,
 ) -> bytes:
     """project.qde: users, codes, variables, participants as cases, text sources with codings,
-    notes for memos."""
+    notes for memos and framework summaries. Transcripts in `pdfs` (ids) are PDF sources whose
+    codings are on their text representation."""
+    summaries = summaries or []
     root = etree.Element(
         P + "Project",
         nsmap={None: PROJECT_NS, "xsi": XSI},
@@ -107,7 +116,8 @@ def project_xml(
         creationDateTime=_stamp(None),
     )
     root.set(f"{{{XSI}}}schemaLocation", f"{PROJECT_NS} Project.xsd")
-    _users(root, sorted({c.coder for c in codings} | {m.coder for m in memos}), guids)
+    coders = {c.coder for c in codings} | {m.coder for m in memos} | {s.coder for s in summaries}
+    _users(root, sorted(coders), guids)
     if codebook.codes:
         codes = etree.SubElement(etree.SubElement(root, P + "CodeBook"), P + "Codes")
         _codes(codes, PROJECT_NS, codebook, guids, None)
@@ -121,24 +131,27 @@ def project_xml(
     for m in memos:
         memos_by_tid.setdefault(m.transcript_id, []).append(m)
     notes = _Notes(guids.scope)
+    summary_notes = _summaries(summaries, codebook, {t.name for t in transcripts}, guids, notes)
     if transcripts:
         sources = etree.SubElement(root, P + "Sources")
     for t in transcripts:
-        src = _source(sources, t, guids)
+        outer, src = _source(sources, t, guids, t.id in pdfs)
         for c in by_tid.get(t.id, []):
             _coding(src, t, c, guids, notes)
         for turn in turns.get(t.id, []):
             _turn(src, t, turn)
-        _memos(src, t, memos_by_tid.get(t.id, []), guids, notes)
+        whole = _memos(src, t, memos_by_tid.get(t.id, []), guids, notes)
+        for target in whole + summary_notes.get(t.name, []):
+            etree.SubElement(outer, P + "NoteRef", targetGUID=target)
         for k in sorted(t.attributes):
-            vv = etree.SubElement(src, P + "VariableValue")
+            vv = etree.SubElement(outer, P + "VariableValue")
             etree.SubElement(vv, P + "VariableRef", targetGUID=variables[k])
             etree.SubElement(vv, P + "TextValue").text = t.attributes[k]
     project_notes = [
         notes.add(m.text, m.coder, m.created_at, "memo", m.id) for m in memos_by_tid.get(None, [])
     ]
     notes.write(root, guids)
-    for target in project_notes:
+    for target in project_notes + summary_notes.get(None, []):
         etree.SubElement(root, P + "NoteRef", targetGUID=target)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
@@ -170,37 +183,70 @@ class _Notes:
 
     def __init__(self, scope: str):
         self.scope = scope
-        self.notes: list[tuple[str, str, str, datetime | None]] = []  # guid, text, coder, when
+        self.notes: list[tuple] = []  # guid, text, coder, when, name, modified
 
-    def add(self, text: str, coder: str, when, *key) -> str:
+    def add(self, text: str, coder: str, when, *key, name=None, modified=None) -> str:
         guid = derive(self.scope, "note", *key)
-        self.notes.append((guid, text, coder, when))
+        self.notes.append((guid, text, coder, when, name or _excerpt(text), modified))
         return guid
 
     def write(self, root, guids: Guids) -> None:
         if not self.notes:
             return
         notes_el = etree.SubElement(root, P + "Notes")
-        for guid, text, coder, when in self.notes:
+        for guid, text, coder, when, name, modified in self.notes:
             n = etree.SubElement(
                 notes_el,
                 P + "Note",
                 guid=guid,
-                name=_excerpt(text),
+                name=name,
                 creatingUser=guids.user(coder),
                 creationDateTime=_stamp(when),
             )
+            if modified is not None:
+                n.set("modifiedDateTime", _stamp(modified))
             etree.SubElement(n, P + "PlainTextContent").text = text
 
 
-def _source(sources, t: Transcript, guids: Guids):
+def _summaries(summaries, codebook: Codebook, transcripts: set[str], guids: Guids, notes):
+    """A note per framework summary; returns the note GUIDs by the transcript whose source
+    refers to them (None: the project, for participants' summaries, as a Case has no NoteRef)."""
+    out: dict[str | None, list[str]] = {}
+    for s in summaries:
+        code = codebook.codes.get(s.code)
+        label = code.name(codebook.language) if code is not None else s.code
+        text = note_text(s, label, guids.code(s.code))
+        name = note_name(label, s.row)
+        target = notes.add(
+            text, s.coder, s.created_at, "summary", *s.key, name=name, modified=s.updated_at
+        )
+        row = s.row if s.row_kind == "transcript" and s.row in transcripts else None
+        out.setdefault(row, []).append(target)
+    return out
+
+
+def _source(sources, t: Transcript, guids: Guids, pdf: bool):
+    """(the source element, the text source inside it that holds the selections): one
+    TextSource, or a PDFSource with its original PDF and its text as a Representation."""
     sguid = guids.source(t)
-    src = etree.SubElement(
-        sources, P + "TextSource", guid=sguid, name=t.name, plainTextPath=f"internal://{sguid}.txt"
-    )
+    if pdf:
+        outer = etree.SubElement(
+            sources, P + "PDFSource", guid=sguid, name=t.name, path=f"internal://{sguid}.pdf"
+        )
+        rguid = guids.representation(t)
+        src = etree.SubElement(
+            outer, P + "Representation", guid=rguid, name=t.name,
+            plainTextPath=f"internal://{rguid}.txt",
+        )  # fmt: skip
+    else:
+        outer = src = etree.SubElement(
+            sources, P + "TextSource", guid=sguid, name=t.name,
+            plainTextPath=f"internal://{sguid}.txt",
+        )  # fmt: skip
     if t.imported_at:
-        src.set("creationDateTime", _stamp(t.imported_at))
-    return src
+        for el in {id(outer): outer, id(src): src}.values():
+            el.set("creationDateTime", _stamp(t.imported_at))
+    return outer, src
 
 
 def _coding(src, t: Transcript, c: Coding, guids: Guids, notes: _Notes) -> None:
@@ -241,8 +287,9 @@ def _turn(src, t: Transcript, turn: Turn) -> None:
     )
 
 
-def _memos(src, t: Transcript, memos: list[Memo], guids: Guids, notes: _Notes) -> None:
-    """Memos on a span hang on a selection; memos on the whole transcript on the source."""
+def _memos(src, t: Transcript, memos: list[Memo], guids: Guids, notes: _Notes) -> list[str]:
+    """Memos on a span hang on a selection; returns the notes of memos on the whole transcript,
+    for the source to refer to."""
     whole = []
     for m in memos:
         target = notes.add(m.text, m.coder, m.created_at, "memo", m.id)
@@ -259,8 +306,7 @@ def _memos(src, t: Transcript, memos: list[Memo], guids: Guids, notes: _Notes) -
             creatingUser=guids.user(m.coder),
         )
         etree.SubElement(sel, P + "NoteRef", targetGUID=target)
-    for target in whole:
-        etree.SubElement(src, P + "NoteRef", targetGUID=target)
+    return whole
 
 
 def _excerpt(text: str, n: int = 60) -> str:
@@ -268,14 +314,27 @@ def _excerpt(text: str, n: int = 60) -> str:
     return flat if len(flat) <= n else flat[: n - 1] + "…"
 
 
-def write_qdpx(path: Path, qde: bytes, transcripts: list[Transcript], guids: Guids) -> None:
-    """A zip with project.qde and sources/<guid>.txt, written to a temporary name first."""
+def write_qdpx(
+    path: Path,
+    qde: bytes,
+    transcripts: list[Transcript],
+    guids: Guids,
+    pdfs: dict[int, bytes] | None = None,
+) -> None:
+    """A zip with project.qde and sources/<guid>.txt (a PDF source: sources/<guid>.pdf, the
+    original, and its representation's .txt), written to a temporary name first."""
+    pdfs = pdfs or {}
     tmp = path.with_name(path.name + ".tmp")
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
             z.writestr("project.qde", qde)
             for t in transcripts:
-                z.writestr(f"sources/{guids.source(t)}.txt", t.text.encode("utf-8"))
+                text = t.text.encode("utf-8")
+                if t.id in pdfs:
+                    z.writestr(f"sources/{guids.source(t)}.pdf", pdfs[t.id])
+                    z.writestr(f"sources/{guids.representation(t)}.txt", text)
+                else:
+                    z.writestr(f"sources/{guids.source(t)}.txt", text)
         tmp.replace(path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
