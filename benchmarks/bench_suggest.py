@@ -26,7 +26,7 @@ import corpus  # noqa: E402
 from table import Row, clock, note, sized_main  # noqa: E402
 
 from codebook import Project  # noqa: E402
-from codebook.model import Coding  # noqa: E402
+from codebook.model import Coding, is_interviewer  # noqa: E402
 
 TARGET_SPANS = 6_000  # the 5 s target is stated for 5,000 coded segments
 
@@ -53,7 +53,8 @@ def measure(project: Project, segments: int = 300) -> list[Row]:
     """Suggest latency before and after training, and retrain times (adds one coding)."""
     transcripts = {t.id: t for t in project.transcripts()}
     rng = random.Random(7)
-    all_segments = project.store.segments()
+    # respondents' segments: an interviewer turn gets no suggestions and teaches nothing
+    all_segments = [g for g in project.store.segments() if not is_interviewer(g.speaker)]
     spans = [
         (transcripts[g.transcript_id], g.start, g.end)
         for g in rng.sample(all_segments, min(segments, len(all_segments)))

@@ -36,7 +36,8 @@ CODER = "bench"
 
 def build(tmp: Path, words: int, codings: int) -> Project:
     corpus = generate(tmp / "corpus", 1, words, codings)
-    rows = list(csv.DictReader((corpus / "codings.csv").open(encoding="utf-8")))
+    with (corpus / "codings.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     for row in rows:
         row["coder"] = CODER  # every coding visible to the coder who opens the transcript
     with (corpus / "mine.csv").open("w", newline="", encoding="utf-8") as fh:

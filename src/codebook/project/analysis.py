@@ -45,9 +45,7 @@ class Analysis:
         participants' values too), words, respondent segments, % of them coded by `coder`,
         coders. The interviewer's turns are not counted: 100% coded is reachable."""
         transcripts = self.store.transcripts()
-        rows = self.store.offset_rows()
-        rows["segments"] = self.store.respondent_offsets()
-        counts = _frames.overview_counts(rows, coder)
+        counts = _frames.overview_counts(self.store.offset_rows(), coder)
         people = self.participant_values(transcripts)
         return _frames.overview(counts, transcripts, list(self.codebook.attributes), people)
 

@@ -50,13 +50,15 @@ class BulkRows:
             }
 
     def offset_rows(self) -> dict[str, list[tuple]]:
-        """Offsets only, no texts: `names` (id, name), `segments` (transcript id, start, end),
-        `codings` (transcript id, start, end, coder); for progress counts of many transcripts."""
-        t, g, c = s.transcripts, s.segments, s.codings
+        """Offsets only, no texts, for progress counts of many transcripts: `names` (id, name),
+        `segments` (transcript id, start, end: the respondents' only, since the interviewer's
+        turns are never to be coded), `codings` (transcript id, start, end, coder)."""
+        t, c = s.transcripts, s.codings
+        segments = self.respondent_offsets()
         with self.engine.connect() as conn:
             return {
                 "names": _fetch(conn, select(t.c.id, t.c.name)),
-                "segments": _fetch(conn, select(g.c.transcript_id, g.c.start, g.c.end)),
+                "segments": segments,
                 "codings": _fetch(conn, select(c.c.transcript_id, c.c.start, c.c.end, c.c.coder)),
             }
 

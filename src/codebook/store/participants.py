@@ -67,8 +67,7 @@ class ParticipantRows:
             ]
 
     def respondent_offsets(self) -> list[tuple[int, int, int]]:
-        """(transcript id, start, end) of every segment the interviewer does not speak, for
-        progress counts from offsets alone (in place of `offset_rows()["segments"]`)."""
+        """(transcript id, start, end) of every segment the interviewer does not speak."""
         g, sp = s.segments, s.speakers
         with self.engine.connect() as conn:
             flags = {(t, label): f for t, label, f in conn.execute(
