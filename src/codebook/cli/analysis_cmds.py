@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from codebook.cli.common import Format, ReportFormat, app, emit, open_project, split
+from codebook.cli.common import Format, FormatOption, ReportFormat, app, emit, open_project, split
 
 INCLUDE_INTERVIEWER = typer.Option(
     "--include-interviewer", help="Count the interviewer's turns too (left out by default)"
@@ -33,7 +33,7 @@ def stats(
             "--crosstab", help="Codes as rows, one column per group, totals (shares: --normalise)"
         ),
     ] = False,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Coded segments per code, optionally per value of an attribute (resolved per segment:
     the speaker's participant's value, else the transcript's)."""

@@ -42,6 +42,9 @@ class Format(StrEnum):
     json = "json"
 
 
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="csv or json for scripts")]
+
+
 class ReportFormat(StrEnum):
     table = "table"
     json = "json"

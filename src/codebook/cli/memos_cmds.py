@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from codebook.cli.common import Format, app, open_project
+from codebook.cli.common import Format, FormatOption, app, open_project
 from codebook.cli.output import emit_table
 
 memos_app = typer.Typer(
@@ -26,7 +26,7 @@ Coder = Annotated[str | None, typer.Option(help="Only this coder's memos")]
 def memos_list(
     transcript: Transcript = None,
     coder: Coder = None,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Every memo: what it is on (project, transcript, segment, coding), by whom, the text.
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from codebook.cli.common import Format, app, echo_lines, emit, open_project
+from codebook.cli.common import Format, FormatOption, app, echo_lines, emit, open_project
 from codebook.model import CodebookError
 
 participants_app = typer.Typer(
@@ -44,7 +44,7 @@ def list_(
             "--speakers", help="One row per speaker label of each transcript, not per participant"
         ),
     ] = False,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """The participants with their attributes and where they speak (or every speaker)."""
     with open_project() as project:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from codebook.cli.common import Format, app, open_project
+from codebook.cli.common import Format, FormatOption, app, open_project
 from codebook.cli.output import emit_table, note
 
 TABLE = ["transcript", "segment", "speaker", "participant", "codes", "text"]
@@ -32,7 +32,7 @@ def query(
     include_interviewer: Annotated[
         bool, typer.Option("--include-interviewer", help="Search the interviewer's turns too")
     ] = False,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """The segments a code query matches, one row each (or counted per group with --by)."""
     with open_project() as project:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from codebook.cli.common import Format, app, open_project
+from codebook.cli.common import Format, FormatOption, app, open_project
 from codebook.cli.output import emit_rows
 
 TABLE = ["segment", "speaker", "participant", "page", "timestamp", "codes", "text"]
@@ -24,7 +24,7 @@ def show(
     coder: Annotated[
         str | None, typer.Option(help="Only this coder's codes (default: everyone's)")
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Numbered segments: speaker, page or time where known, codes, text.
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from codebook.cli.codings_cmds import coder_name
-from codebook.cli.common import Format, ReportFormat, app, open_project
+from codebook.cli.common import Format, FormatOption, ReportFormat, app, open_project
 from codebook.cli.output import emit_table, note
 
 
@@ -30,7 +30,7 @@ def suggest(
             max=1.0,
         ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Suggested codes for every uncoded segment, with its number, text and the reasons
     (retrains first if needed)."""

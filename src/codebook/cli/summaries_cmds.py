@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from codebook.cli.common import Format, app, open_project
+from codebook.cli.common import Format, FormatOption, app, open_project
 from codebook.cli.output import emit_table
 
 summaries_app = typer.Typer(
@@ -61,7 +61,7 @@ def summaries_export(
 def summaries_list(
     coder: Annotated[str | None, typer.Option(help="Only this coder's summaries")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="transcript or participant")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Every written summary: case, code, coder and text."""
     with open_project() as project:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from codebook.cli.common import Format, app, emit, open_project
+from codebook.cli.common import Format, FormatOption, app, emit, open_project
 from codebook.model import CodebookError, check_name, check_role
 
 users_app = typer.Typer(
@@ -58,7 +58,7 @@ def add(
 
 
 @users_app.command("list")
-def list_(fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table) -> None:
+def list_(fmt: FormatOption = Format.table) -> None:
     """The accounts, with their roles, codings and last sign-in."""
     import pandas as pd
 
