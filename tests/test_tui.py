@@ -577,3 +577,24 @@ def test_only_the_app_knows_the_screens():
 
     for name in graph:
         assert not reaches(name, name, {name}), f"{name} imports itself through others"
+
+
+async def test_a_coding_is_learned_at_once_before_the_full_refit(project, monkeypatch):
+    """The suggester takes a new coding in straight away (`Project.learn`, in a worker);
+    the full refit still waits for the researcher to pause."""
+    import codebook.tui.app as app_module
+    from codebook.tui.history import AddCoding
+
+    monkeypatch.setattr(app_module, "RETRAIN_AFTER", 3600)  # no full refit during the test
+    project.retrain()
+    before = len(project.suggester.model.memory_text_)
+    app = CodebookApp(project, CODER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        t = project.transcript(AMINA)
+        segment = next(g for g in project.store.segments(t.id) if g.speaker != "I")
+        coding = Coding(None, t.id, segment.start, segment.end, "sit.network", CODER)
+        assert app.perform(AddCoding(coding)) is not None
+        await until(pilot, lambda: len(project.suggester.model.memory_text_) == before + 1)
+        assert project.suggester._state[1] is None  # updated in place of a refit: one is due
+        assert not app._retraining

@@ -74,6 +74,8 @@ class Suggestions:
         `coding` is a `Coding` (as `add_coding` returns). False when nothing was learned: no
         model is fitted yet, or the coding is on an interviewer turn (no training example).
         """
+        if self.suggester.model is None:  # nothing fitted yet: the first refit learns it
+            return False
         store = self.store
         tid = coding.transcript_id
         if self._asked(tid, coding.start, coding.end, self._interviewer_segments(tid=tid)):

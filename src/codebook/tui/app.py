@@ -167,8 +167,18 @@ class CodebookApp(App):
             return None
         if change.codebook:
             self.check_hotkeys()
+        if change.added and getattr(self.project, "learn", None) is not None:
+            self.run_worker(
+                partial(self._learn, change.added), thread=True, group="learn", exit_on_error=False
+            )
         self.retrain_soon()
         return change
+
+    def _learn(self, codings) -> None:
+        """In a worker thread: the suggester takes the new codings in at once (well under a
+        second), so the next suggestions know them before the full refit after a pause."""
+        for coding in codings:
+            self.project.learn(coding)
 
     def retrain_soon(self) -> None:
         """Retrain once the researcher pauses: a fit holds the GIL for seconds, keys must not wait.
