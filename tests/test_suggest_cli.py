@@ -189,6 +189,7 @@ def test_evaluate_learning_curve_shows_every_ablation_in_one_table(english):
     proc = run("-p", str(english), "evaluate", "--folds", "2", "--learning-curve", "-f", "json")
     report = json.loads(proc.stdout)
     ablations = {"model", "no_phrases", "no_codebook_examples", "no_neighbours", "no_function"}
+    ablations |= {"no_question", "no_around", "whole_spans"}
     assert ablations <= set(report["curves"])
     for name, points in report["curves"].items():
         assert points[-1]["train_spans"] == "all", name

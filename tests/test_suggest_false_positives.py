@@ -64,7 +64,7 @@ def test_nor_after_learning_and_interviewer_codings_teach_nothing(project):
     project.add_coding(*span(project, ANSWERS[-1]), "sit.network", "anna")
     project.add_coding(*span(project, NO_DRIVE), "noncog.motivation", "anna")
     data = project._training_data()
-    assert THANKS not in data.texts and NO_DRIVE in data.texts
+    assert THANKS not in data.shown and NO_DRIVE in data.shown  # its own words; texts: in context
     assert project.retrain() is True
     check(project, cold=False)  # the model has now seen 'zin' in a coded motivation passage
     coding = project.store.codings(t.id, "anna")[0]

@@ -46,7 +46,7 @@ class Suggestions:
                 (c.transcript_id, c.start, c.end, c.code, c.coder)
                 for c in respondent_codings(spans, segments, asked)
             ]
-        return training_data(store.transcripts(), codings, rejections)
+        return training_data(store.transcripts(), codings, rejections, segments)
 
     def _interviewer_segments(self, segments=None, tid: int | None = None) -> set:
         """(transcript id, start, end) of the interviewer's segments: a speaker's own flag
@@ -80,13 +80,19 @@ class Suggestions:
         tid = coding.transcript_id
         if self._asked(tid, coding.start, coding.end, self._interviewer_segments(tid=tid)):
             return False
-        text = store.transcript(coding.transcript_id).text[coding.start : coding.end]
+        from codebook.suggest import TrainingData
+        from codebook.suggest.context import span_examples
+
+        text = store.transcript(tid).text
         codes = {
-            c.code
-            for c in store.codings(coding.transcript_id)
-            if (c.start, c.end) == (coding.start, coding.end)
+            c.code for c in store.codings(tid) if (c.start, c.end) == (coding.start, coding.end)
         } | {coding.code}
-        return self.suggester.update([text], [codes])
+        data = TrainingData()
+        for context, shown, weight in span_examples(
+            text, store.segments(tid), coding.start, coding.end
+        ):
+            data.add(context, codes, shown, weight)
+        return self.suggester.update(data)
 
     def retrain(self) -> bool:
         """Refit the learned model from all codings and rejections; False if nothing changed.
@@ -102,7 +108,7 @@ class Suggestions:
 
         Codes that `coder` rejected for this span or already applied to it are left out.
         """
-        from codebook.suggest.context import span_context
+        from codebook.suggest.context import read_span
 
         transcript.check_span(start, end, transcript.name)
         if self._asked(transcript.id, start, end, self._interviewer_segments(tid=transcript.id)):
@@ -115,8 +121,8 @@ class Suggestions:
                 for c in self.store.codings(transcript.id, coder)
                 if c.start < end and start < c.end
             }
-        text = span_context(transcript.text, self.store.segments(transcript.id), start, end)
-        return self.suggester.rank([text], top, [skip], [transcript.text[start:end]])[0]
+        reading = read_span(transcript.text, self.store.segments(transcript.id), start, end)
+        return self.suggester.rank([reading], top, [skip], [transcript.text[start:end]])[0]
 
     def uncertain_segments(
         self, transcript: str | None = None, coder: str | None = None, limit: int = 50
@@ -137,7 +143,7 @@ class Suggestions:
 
     def _uncoded_segments(self, transcript: str | None, coder: str | None) -> pd.DataFrame:
         from codebook.suggest import queue
-        from codebook.suggest.context import contexts_by_id
+        from codebook.suggest.context import readings_by_id
 
         if transcript:
             self.transcript(transcript)  # a clear error for an unknown name
@@ -145,7 +151,7 @@ class Suggestions:
         segs = f["segments"]
         if transcript:
             segs = segs[segs["transcript"] == transcript]
-        context = contexts_by_id(self.store.transcripts(), self.store.segments())
+        context = readings_by_id(self.store.transcripts(), self.store.segments())
         return queue.uncoded(segs, f["coded"], context, coder)
 
     def evaluate(

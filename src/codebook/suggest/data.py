@@ -1,4 +1,7 @@
-"""Training examples from a project's store: coded spans with their codes, and rejections."""
+"""Training examples from a project's store: coded spans with their codes, and rejections.
+
+A coded span is read as the segments it covers, each in its context (`suggest.context`), since
+that is how the suggester reads what it is asked about."""
 
 from __future__ import annotations
 
@@ -9,23 +12,41 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from codebook.model import Codebook, Coding, Segment, Transcript
+from codebook.suggest.context import span_context, span_examples
 
 
 @dataclass
 class TrainingData:
-    texts: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # what the model reads (text in context)
     labels: list[set[str]] = field(default_factory=list)
-    rejected: list[tuple[str, str]] = field(default_factory=list)  # (text, code)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (text in context, code)
+    shown: list[str] = field(default_factory=list)  # the example's own words; texts if empty
+    weights: list[float] = field(default_factory=list)  # its share of a coded span; 1 if empty
+
+    def __post_init__(self):
+        self.shown = self.shown or list(self.texts)
+        self.weights = self.weights or [1.0] * len(self.texts)
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def add(self, text: str, codes: set[str], shown: str, weight: float = 1.0) -> None:
+        self.texts.append(text)
+        self.labels.append(codes)
+        self.shown.append(shown)
+        self.weights.append(weight)
 
     def digest(self, *salt: str) -> str:
         """Identifies a fitted model: changes whenever a coding or rejection changes."""
         h = hashlib.sha256()
         for part in (
             *salt,
-            json.dumps([[t, sorted(y)] for t, y in zip(self.texts, self.labels, strict=True)]),
+            json.dumps(
+                [
+                    [t, sorted(y), w]
+                    for t, y, w in zip(self.texts, self.labels, self.weights, strict=True)
+                ]
+            ),
             json.dumps(sorted(self.rejected)),
         ):
             h.update(part.encode())
@@ -52,7 +73,7 @@ def sample(
     """
     n = len(data)
     if n <= limit:
-        return data, [1.0] * n
+        return data, list(data.weights)
     counts = Counter(c for labels in data.labels for c in labels)
     kept = {i for i, labels in enumerate(data.labels) if any(counts[c] < rare for c in labels)}
     rest = [i for i in range(n) if i not in kept]
@@ -60,9 +81,13 @@ def sample(
     weight = len(rest) / len(drawn) if drawn else 1.0
     chosen = sorted(kept.union(drawn))
     out = TrainingData(
-        [data.texts[i] for i in chosen], [data.labels[i] for i in chosen], list(data.rejected)
+        [data.texts[i] for i in chosen],
+        [data.labels[i] for i in chosen],
+        list(data.rejected),
+        [data.shown[i] for i in chosen],
+        [data.weights[i] for i in chosen],
     )
-    return out, [1.0 if i in kept else weight for i in chosen]
+    return out, [data.weights[i] * (1.0 if i in kept else weight) for i in chosen]
 
 
 def codebook_digest(codebook: Codebook) -> str:
@@ -102,16 +127,21 @@ def training_data(
     transcripts: list[Transcript],
     codings: list[Coding],
     rejections: list[tuple[int, int, int, str, str]],
+    segments: list[Segment],
     coder: str | None = None,
 ) -> TrainingData:
-    """One example per coded span (the codes of every coder on that exact span together).
+    """The examples of every coded span (the codes of every coder on that exact span together):
+    the segments it covers, each in its context (`context.span_examples`).
 
-    Two coders on one span are one example with both their codes: for suggesting, a code another
-    researcher saw in a passage is evidence, not noise. Pass `coder` to learn from one coder only
-    (as `codebook evaluate` does). A rejection of a code that someone did apply to the same span
-    is dropped: the coding is the stronger statement.
+    Two coders on one span are one span with both their codes: for suggesting, a code another
+    researcher saw in a passage is evidence, not noise. Pass `coder` to learn from one coder only.
+    A rejection of a code that someone did apply to the same span is dropped: the coding is the
+    stronger statement.
     """
     texts = {t.id: t.text for t in transcripts}
+    by_tid: dict[int, list[Segment]] = {}
+    for g in segments:
+        by_tid.setdefault(g.transcript_id, []).append(g)
     spans: dict[tuple[int, int, int], set[str]] = {}
     for c in codings:
         if coder is not None and c.coder != coder:
@@ -119,12 +149,13 @@ def training_data(
         spans.setdefault((c.transcript_id, c.start, c.end), set()).add(c.code)
     data = TrainingData()
     for (tid, start, end), codes in sorted(spans.items()):
-        data.texts.append(texts[tid][start:end])
-        data.labels.append(codes)
+        for text, shown, weight in span_examples(texts[tid], by_tid.get(tid, []), start, end):
+            data.add(text, codes, shown, weight)
     for tid, start, end, code, who in sorted(rejections):
         if coder is not None and who != coder:
             continue
         if code in spans.get((tid, start, end), ()):
             continue
-        data.rejected.append((texts[tid][start:end], code))
+        context = span_context(texts[tid], by_tid.get(tid, []), start, end)
+        data.rejected.append((context, code))
     return data

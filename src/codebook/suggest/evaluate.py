@@ -6,7 +6,8 @@ the same folds: the most frequent codes of the training folds, and keyword match
 e.g. no keyword at all, broken by frequency). One coder's codings are evaluated (the coder with
 most codings unless named): a second coder's codes on the same passages are a different opinion,
 not more truth, and mixing them would make the gold standard inconsistent. The interviewer's
-turns are neither test segments nor training examples, as in the suggester.
+turns are neither test segments nor training examples, and spans and segments are read as the
+suggester reads them (`suggest.context`): in context, with the question and the sentences around.
 
 The learning curve refits on random subsets of each training fold (0 = the codebook alone); with
 `learning_curve=True` every ablation (the model with one part switched off) gets the whole
@@ -27,7 +28,7 @@ from codebook.model import Codebook, CodebookError, Coding, Segment, Transcript
 from codebook.nlp import docs
 from codebook.nlp.function import feature_string
 from codebook.progress import track
-from codebook.suggest.context import contexts
+from codebook.suggest.context import neighbours, smooth, span_context, span_examples
 from codebook.suggest.data import respondent_codings
 from codebook.suggest.examples import codebook_examples
 from codebook.suggest.learned import NEIGHBOURS, LearnedModel
@@ -49,6 +50,9 @@ class System:
     learned: dict = field(default_factory=dict)  # LearnedModel settings that differ
     examples: bool = True  # the codebook's sentences as training examples
     use_prior: bool = True  # blend with the prior (False: the learned score alone)
+    question: bool = True  # read the question before the turn
+    around: bool = True  # count the sentences around
+    segments: bool = True  # a coded span's examples are its segments in context
 
 
 LEARNED = (
@@ -65,11 +69,14 @@ LEARNED = (
         prior="exact",
         learned={"char_ngrams": False},
     ),  # fmt: skip
+    System("no_question", "the question before the turn not read", question=False),
+    System("no_around", "the sentences around not counted", around=False),
+    System("whole_spans", "coded spans as one example each, their text alone", segments=False),
     System("model_only", "the learned model without the prior", use_prior=False),
 )
 FIXED = {
-    "codebook_prior": "the codebook alone (keywords, definitions, examples)",
-    "keywords": "keyword matches alone",
+    "codebook_prior": "the codebook alone (keywords, definitions, examples), read in context",
+    "keywords": "keyword matches alone (in the segment's context)",
     "keywords_exact": "keyword matches, no compound parts",
     "most_frequent": "the training folds' most frequent codes",
 }
@@ -120,7 +127,12 @@ def per_code(scores, gold, labels, ids) -> list[dict]:
 
 
 class _Data:
-    """Coded spans (training units) and coded segments (test units) of one coder."""
+    """Coded spans (training units) and coded segments (test units) of one coder.
+
+    Every segment of every transcript is a row, read with and without the question before its
+    turn (the `no_question` ablation); a test segment is a row with gold codes and the rows
+    around it (`context.neighbours`).
+    """
 
     def __init__(self, transcripts, segments, codings, coder: str, ids: list[str], asked=()):
         index = {c: i for i, c in enumerate(ids)}
@@ -136,31 +148,40 @@ class _Data:
             spans.setdefault((c.transcript_id, c.start, c.end), set()).add(index[c.code])
         keys = sorted(spans)
         self.span_group = np.array([k[0] for k in keys])
-        self.span_text = [texts[t][s:e] for t, s, e in keys]
         self.span_labels = [spans[k] for k in keys]
+        self.span_text = [texts[t][s:e] for t, s, e in keys]
+        # question -> per span its examples: (context, own text, share of the span)
+        self.span_examples = {
+            q: [span_examples(texts[t], by_transcript[t], s, e, q, MIN_OVERLAP) for t, s, e in keys]
+            for q in (True, False)
+        }
         by_tid: dict[int, list] = {}
         for c in codings:
             by_tid.setdefault(c.transcript_id, []).append(c)
-        context = {
-            g.id: c
-            for tid, segs in by_transcript.items()
-            for g, c in zip(segs, contexts(texts[tid], segs), strict=True)
-        }
-        seg_group, seg_text, seg_gold = [], [], []
-        for g in segments:
-            if (g.transcript_id, g.start, g.end) in asked:
-                continue
-            gold = {
-                index[c.code]
-                for c in by_tid.get(g.transcript_id, ())
-                if min(c.end, g.end) - max(c.start, g.start) >= MIN_OVERLAP * (g.end - g.start)
-            }
-            if gold:
-                seg_group.append(g.transcript_id)
-                seg_text.append(context[g.id])  # scored in context, as the suggester does
-                seg_gold.append(gold)
+        self.row_text: dict[bool, list[str]] = {True: [], False: []}
+        seg_row, seg_group, seg_gold, self.seg_around = [], [], [], []
+        for tid, segs in by_transcript.items():
+            base = len(self.row_text[True])
+            for q in (True, False):
+                self.row_text[q] += [
+                    span_context(texts[tid], segs, g.start, g.end, q) for g in segs
+                ]
+            for i, g in enumerate(segs):
+                if (g.transcript_id, g.start, g.end) in asked:
+                    continue
+                gold = {
+                    index[c.code]
+                    for c in by_tid.get(tid, ())
+                    if min(c.end, g.end) - max(c.start, g.start) >= MIN_OVERLAP * (g.end - g.start)
+                }
+                if gold:
+                    seg_row.append(base + i)
+                    seg_group.append(tid)
+                    seg_gold.append(gold)
+                    self.seg_around.append([(base + j, w) for j, w in neighbours(segs, i, i)])
+        self.seg_row = np.array(seg_row, dtype=int)
         self.seg_group = np.array(seg_group)
-        self.seg_text, self.seg_gold = seg_text, seg_gold
+        self.seg_gold = seg_gold
 
 
 def evaluate(
@@ -214,40 +235,84 @@ class _Run:
         # without the curve of every ablation only the model is fitted: the quick report
         self.systems = LEARNED if learning_curve else LEARNED[:1]
         lang = codebook.language
-        seg_docs = docs(data.seg_text, lang)
-        self.span_fs = [feature_string(d, lang) for d in docs(data.span_text, lang)]
-        self.seg_fs = [feature_string(d, lang) for d in seg_docs]
+        row_docs = {q: docs(t, lang) for q, t in data.row_text.items()}
+        self.row_fs = {q: [feature_string(d, lang) for d in ds] for q, ds in row_docs.items()}
+        self.example_fs = {}
+        for q, per_span in data.span_examples.items():
+            flat = iter(_strings([t for ex in per_span for t, _, _ in ex], lang))
+            self.example_fs[q] = [[next(flat) for _ in ex] for ex in per_span]
+        self.whole_fs = _strings(data.span_text, lang)
         found = codebook_examples(codebook)
-        strings = [feature_string(d, lang) for d in docs([t for t, _, _ in found], lang)]
+        strings = _strings([t for t, _, _ in found], lang)
         self.examples = [(s, t, c, w) for s, (t, c, w) in zip(strings, found, strict=True)]
         priors = {
             "full": CodebookPrior(lang=lang, compounds=True),
             "no_phrases": CodebookPrior(lang=lang, compounds=True, phrases=False),
             "exact": CodebookPrior(lang=lang, compounds=False),
         }
-        self.prior = {name: p.fit(codebook).score(seg_docs)[0] for name, p in priors.items()}
-        self.keywords = priors["full"].keyword_scores(seg_docs)
-        self.keywords_exact = priors["exact"].keyword_scores(seg_docs)
-        n, k = len(self.seg_fs), len(ids)
+        fitted = {name: p.fit(codebook) for name, p in priors.items()}
+        self.prior = {
+            (name, q): p.score(row_docs[q])[0]
+            for name, p in fitted.items()
+            for q in (True, False)
+            if q or name == "full"
+        }
+        seg_docs = [row_docs[True][r] for r in data.seg_row]
+        self.keywords = fitted["full"].keyword_scores(seg_docs)
+        self.keywords_exact = fitted["exact"].keyword_scores(seg_docs)
+        n, k = len(data.seg_row), len(ids)
         self.pooled = {s: np.zeros((n, k)) for s in [*(x.name for x in self.systems), *FIXED]}
         self.rng = np.random.default_rng(seed)
         self.curve_scores: dict[tuple[str, int], list] = {}
 
+    def _read(self, te: np.ndarray, around: bool, score) -> np.ndarray:
+        """Test segments `te` scored as the suggester reads them: `score(rows)` for their own
+        rows and their neighbours', then `context.smooth` (unless `around` is off)."""
+        rows = list(self.data.seg_row[te])
+        pos = {r: k for k, r in enumerate(rows)}
+        near = []
+        for i in te:
+            mine = []
+            for r, w in self.data.seg_around[i] if around else ():
+                if r not in pos:
+                    pos[r] = len(rows)
+                    rows.append(r)
+                mine.append((pos[r], w))
+            near.append(mine)
+        return smooth(score(np.array(rows, dtype=int)), near)
+
     def _scores(self, system: System, tr: np.ndarray, te: np.ndarray) -> np.ndarray:
         """Fit `system` on training spans `tr` and score test segments `te`."""
-        data, ids = self.data, self.ids
+        data, ids, q = self.data, self.ids, system.question
+        strings, shown, labels, weights = [], [], [], []
+        for i in tr:
+            codes = {ids[c] for c in data.span_labels[i]}
+            if system.segments:
+                ex = data.span_examples[q][i]
+                strings += self.example_fs[q][i]
+                shown += [t for _, t, _ in ex]
+                weights += [w for _, _, w in ex]
+                labels += [codes] * len(ex)
+            else:
+                strings.append(self.whole_fs[i])
+                shown.append(data.span_text[i])
+                weights.append(1.0)
+                labels.append(codes)
         settings = {"neighbours": NEIGHBOURS, **system.learned}
         model = LearnedModel(ids, **settings).fit(
-            [self.span_fs[i] for i in tr],
-            [data.span_text[i] for i in tr],
-            [{ids[c] for c in data.span_labels[i]} for i in tr],
+            strings, shown, labels, weights=weights,
             examples=self.examples if system.examples else (),
-        )
-        learned = model.scores(model.features([self.seg_fs[i] for i in te]))
-        if not system.use_prior:
-            return learned
+        )  # fmt: skip
         trust = TRUST if system.examples else 0.0
-        return blend(self.prior[system.prior][te], learned, model.positives_, BLEND, trust)[0]
+        prior = self.prior[(system.prior, q)]
+
+        def score(rows: np.ndarray) -> np.ndarray:
+            learned = model.scores(model.features([self.row_fs[q][r] for r in rows]))
+            if not system.use_prior:
+                return learned
+            return blend(prior[rows], learned, model.positives_, BLEND, trust)[0]
+
+        return self._read(te, system.around, score)
 
     def fold(self, train_t: set[int], test_t: set[int], names: dict[int, str]) -> dict:
         data, ids, pooled = self.data, self.ids, self.pooled
@@ -262,7 +327,8 @@ class _Run:
         pooled["most_frequent"][te] = np.tile(freq, (len(te), 1))
         pooled["keywords"][te] = self.keywords[te] + tiebreak
         pooled["keywords_exact"][te] = self.keywords_exact[te] + tiebreak
-        pooled["codebook_prior"][te] = self.prior["full"][te] + tiebreak
+        codebook_alone = self._read(te, True, lambda rows: self.prior[("full", True)][rows])
+        pooled["codebook_prior"][te] = codebook_alone + tiebreak
         for n in self.curve:
             if n >= len(tr):
                 continue
@@ -288,8 +354,8 @@ class _Run:
             "folds": k,
             "seed": seed,
             "transcripts": transcripts,
-            "training_spans": len(self.span_fs),
-            "test_segments": len(self.seg_fs),
+            "training_spans": len(self.data.span_labels),
+            "test_segments": len(self.data.seg_row),
             "fold_sizes": fold_info,
             "systems": systems,
             "descriptions": {**{s.name: s.what for s in self.systems}, **FIXED},
@@ -312,6 +378,10 @@ class _Run:
             p for p in report["curves"].get("model", []) if p["train_spans"] != 0
         ]
         return report
+
+
+def _strings(texts: list[str], lang: str) -> list[str]:
+    return [feature_string(d, lang) for d in docs(texts, lang)]
 
 
 def _point(n, folds: int, m: dict) -> dict:

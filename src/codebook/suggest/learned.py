@@ -36,15 +36,15 @@ CODED, CODEBOOK, REJECTED = 0, 1, 2  # kinds of training rows
 
 
 class LearnedModel:
-    VERSION = 4  # bump when the fitted attributes change: cached models of another version refit
+    VERSION = 5  # bump when the fitted attributes change: cached models of another version refit
 
     def __init__(
         self,
         codes: list[str],
         char_ngrams: bool = True,
-        C: float = 1.0,
+        C: float = 2.0,  # tuned with `codebook evaluate` (1.0 and 10 did no better)
         neighbours: float = NEIGHBOURS,
-        codebook_weight: float = 1.0,
+        codebook_weight: float = 0.5,  # a coded span says more than a codebook sentence
         function: bool = True,
     ):
         self.codes = codes
@@ -65,7 +65,8 @@ class LearnedModel:
 
     @property
     def positives(self) -> np.ndarray:
-        return self.positives_
+        """Coded spans per code, whole numbers (the examples of one span add up to one)."""
+        return np.rint(self.positives_).astype(int)
 
     @property
     def train_text(self) -> list[str]:
@@ -109,7 +110,7 @@ class LearnedModel:
         for j, (_, _, code, _) in enumerate(examples):
             y[n + j, index[code]] = True
         w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
-        self.positives_ = np.rint(w @ y[:n]).astype(int)  # what the blend trusts: coded ones
+        self.positives_ = w @ y[:n]  # what the blend trusts: coded spans (fractions add up)
         corpus = self._prepare([*strings, *(e[0] for e in examples), *(s for s, _ in rejected)])
         self.vectorizer_ = lemma_vectorizer(ngram_range=(1, 2), min_df=1)
         x = self.vectorizer_.fit_transform(corpus)
@@ -148,6 +149,7 @@ class LearnedModel:
         texts: list[str],
         labels: list[set[str]],
         rejected: list[tuple[str, str]] = (),
+        weights: list[float] | None = None,
     ) -> LearnedModel:
         """Add examples to the fitted model now: the vocabulary stays (new words wait for the full
         refit), the examples join the neighbours, and only the codes they name are refitted, each
@@ -165,13 +167,14 @@ class LearnedModel:
         x = self.features([*strings, *(s for s, _ in rejected)])
         self.x_ = sparse.vstack([self.x_, x], format="csr")
         self.y_ = np.vstack([self.y_, y])
-        self.w_ = np.concatenate([self.w_, np.ones(n), np.full(len(rejected), REJECTION_WEIGHT)])
+        w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+        self.w_ = np.concatenate([self.w_, w, np.full(len(rejected), REJECTION_WEIGHT)])
         self.kind_ = np.concatenate([self.kind_, [CODED] * n, [REJECTED] * len(rejected)])
         self.rejected_code_ = np.concatenate(
             [self.rejected_code_, [-1] * n, [c for _, c in rejected]]
         ).astype(int)
         self.memory_text_ = [*self.memory_text_, *texts]
-        self.positives_ = self.positives_ + y[:n].sum(axis=0).astype(int)
+        self.positives_ = self.positives_ + w @ y[:n]
         # new arrays, not changes in place: a shallow copy of a model can take the update while
         # the original still serves suggestions
         self.coef_, self.intercept_ = self.coef_.copy(), self.intercept_.copy()

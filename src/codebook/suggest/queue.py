@@ -82,16 +82,17 @@ def suggestions(segments: pd.DataFrame, suggester: Suggester, top: int = 3) -> p
     return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
 
 
-def _texts(segments: pd.DataFrame) -> list[str]:
-    """What to score: the segment in its context (see `context`) when the frame has it."""
+def _texts(segments: pd.DataFrame) -> list:
+    """What to score: the segment's `context.Reading` when the frame has it, else its text."""
     column = "context" if "context" in segments else "text"
     return segments[column].tolist()
 
 
 def uncoded(
-    segments: pd.DataFrame, coded: pd.DataFrame, context: dict[int, str], coder: str | None
+    segments: pd.DataFrame, coded: pd.DataFrame, context: dict, coder: str | None
 ) -> pd.DataFrame:
-    """Segments nobody (or `coder`) has coded, with a `context` column to score them by."""
+    """Segments nobody (or `coder`) has coded, with a `context` column (`context.Reading`s)
+    to score them by."""
     if coder:
         coded = coded[coded["coder"] == coder]
     segs = segments.assign(context=segments["segment_id"].map(context))

@@ -22,17 +22,19 @@ import numpy as np
 from codebook.model import Codebook
 from codebook.nlp import docs
 from codebook.nlp.function import describe, feature_string
+from codebook.suggest.context import Reading, smooth
 from codebook.suggest.data import TrainingData, codebook_digest, sample
 from codebook.suggest.examples import codebook_examples
 from codebook.suggest.learned import NEIGHBOURS, LearnedModel
 from codebook.suggest.prior import CodebookPrior
 from codebook.suggest.types import Suggestion
 
-BLEND = 4.0
-TRUST = 6.0  # how many coded examples the codebook's sentences are worth to the blend
+BLEND = 2.0
+TRUST = 3.0  # how many coded examples the codebook's sentences are worth to the blend
 MIN_SCORE = 0.01  # below this there is no evidence at all: not worth showing
+AROUND = 0.05  # the sentences around a passage raised a code by this much: worth saying
 MODEL_VERSION = LearnedModel.VERSION
-SUGGESTER_VERSION = 2  # bump with any change of what a cached model is fitted on
+SUGGESTER_VERSION = 3  # bump with any change of what a cached model is fitted on
 
 
 def blend(
@@ -43,6 +45,23 @@ def blend(
     n = positives + trust
     alpha = n / (n + k)
     return alpha * learned + (1 - alpha) * prior, alpha
+
+
+def _flatten(passages: list[str | Reading]) -> tuple[list[str], list[list[tuple[int, float]]]]:
+    """Every text to score once (the passages' own first, in order) and, per passage, the rows
+    of its neighbours with their weights."""
+    texts = [p.text if isinstance(p, Reading) else p for p in passages]
+    row = {t: i for i, t in enumerate(texts)}
+    around = []
+    for p in passages:
+        near = []
+        for text, w in p.around if isinstance(p, Reading) else ():
+            if text not in row:
+                row[text] = len(texts)
+                texts.append(text)
+            near.append((row[text], w))
+        around.append(near)
+    return texts, around
 
 
 def _short(text: str, n: int = 70) -> str:
@@ -151,7 +170,7 @@ class Suggester:
             )
         )
         return self.new_model().fit(
-            self.strings(data.texts), data.texts, data.labels, rejected, weights, examples
+            self.strings(data.texts), data.shown, data.labels, rejected, weights, examples
         )
 
     def strings(self, texts: list[str]) -> list[str]:
@@ -181,12 +200,7 @@ class Suggester:
             self._state = (model, key)  # one assignment: readers see old or new, never half
         return True
 
-    def update(
-        self,
-        texts: list[str],
-        labels: list[set[str]],
-        rejected: list[tuple[str, str]] = (),
-    ) -> bool:
+    def update(self, data: TrainingData) -> bool:
         """Learn new codings (and rejections) at once, without a full refit.
 
         A copy of the current model takes the new examples (`LearnedModel.partial_fit`) and is
@@ -196,10 +210,12 @@ class Suggester:
         current = self.model
         if current is None or not hasattr(current, "x_"):
             return False
-        rejected = list(rejected)
-        strings = self.strings(list(texts) + [t for t, _ in rejected])
-        pairs = list(zip(strings[len(texts) :], [c for _, c in rejected], strict=True))
-        model = copy.copy(current).partial_fit(strings[: len(texts)], list(texts), labels, pairs)
+        n = len(data)
+        strings = self.strings(data.texts + [t for t, _ in data.rejected])
+        pairs = list(zip(strings[n:], [c for _, c in data.rejected], strict=True))
+        model = copy.copy(current).partial_fit(
+            strings[:n], data.shown, data.labels, pairs, data.weights
+        )
         self._state = (model, None)
         return True
 
@@ -238,9 +254,11 @@ class Suggester:
                 old.unlink(missing_ok=True)
 
     # -- scoring ----------------------------------------------------------------------------
-    def scores(self, texts: list[str], use_model: bool = True) -> np.ndarray:
-        """Blended scores (texts x codable codes, in `self.ids` order)."""
-        return self._score(docs(texts, self.lang), use_model)[0]
+    def scores(self, passages: list[str | Reading], use_model: bool = True) -> np.ndarray:
+        """Blended scores (passages x codable codes, in `self.ids` order); a `Reading`'s
+        neighbours count with their weights (`context.smooth`)."""
+        texts, around = _flatten(passages)
+        return smooth(self._score(docs(texts, self.lang), use_model)[0], around)
 
     def _score(self, segs, use_model: bool = True):
         prior, evidence = self.prior.score(segs)
@@ -254,27 +272,28 @@ class Suggester:
 
     def rank(
         self,
-        texts: list[str],
+        passages: list[str | Reading],
         top: int = 5,
         skip: list[set[str]] | None = None,
         own: list[str] | None = None,
     ) -> list[list[Suggestion]]:
-        """The `top` codes per text, best first, with reasons; codes in `skip[i]` left out.
+        """The `top` codes per passage, best first, with reasons; codes in `skip[i]` left out.
 
-        Only codable codes are ranked (a grouping code is never suggested). When `texts` are
-        segments in context, `own[i]` is the segment alone, so that a reason found only in a
-        neighbouring sentence can say so.
+        Only codable codes are ranked (a grouping code is never suggested). A passage is a text
+        or a `Reading` (context and neighbours, `suggest.context`); then `own[i]` is the segment
+        alone, so that a reason found only in a neighbouring sentence can say so.
         """
-        segs = docs(texts, self.lang)
-        blended, prior, learned, alpha, evidence, fitted = self._score(segs)
+        texts, around = _flatten(passages)
+        alone, prior, learned, alpha, evidence, fitted = self._score(docs(texts, self.lang))
+        blended = smooth(alone, around)
         ids = self.ids
         out = []
-        for i in range(len(segs)):
+        for i in range(len(passages)):
             order = np.argsort(-blended[i], kind="stable")
             banned = skip[i] if skip else set()
             chosen = [c for c in order if ids[c] not in banned and blended[i, c] >= MIN_SCORE][:top]
             closest = fitted[0].closest_examples(fitted[1][i]) if fitted and chosen else None
-            scored = (blended, prior, learned, alpha, evidence, fitted)
+            scored = (blended, alone, prior, learned, alpha, evidence, fitted)
             own_i = own[i] if own else None
             out.append([self._suggestion(i, c, scored, closest, own_i) for c in chosen])
         return out
@@ -300,7 +319,7 @@ class Suggester:
         return why
 
     def _suggestion(self, i, c, scored, closest, own) -> Suggestion:
-        blended, prior, learned, alpha, evidence, fitted = scored
+        blended, alone, prior, learned, alpha, evidence, fitted = scored
         ev = evidence[i][c]
         prior_why = self._prior_why(ev, own)
         terms, example, model_p = list(ev["terms"]), ev["example"], None
@@ -319,6 +338,9 @@ class Suggester:
                 example = near
             terms = found + terms
             why = model_why + prior_why if alpha[c] >= 0.5 else prior_why + model_why
+        raised = float(blended[i, c] - alone[i, c])
+        if raised >= AROUND:
+            why.append(f"the sentences around it point here too (+{raised:.2f})")
         return Suggestion(
             code=self.ids[c],
             score=float(np.clip(blended[i, c], 0.0, 1.0)),
