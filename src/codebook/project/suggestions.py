@@ -80,18 +80,10 @@ class Suggestions:
         tid = coding.transcript_id
         if self._asked(tid, coding.start, coding.end, self._interviewer_segments(tid=tid)):
             return False
-        from codebook.suggest import TrainingData
-        from codebook.suggest.context import span_examples
+        from codebook.suggest import training_data
 
-        text = store.transcript(tid).text
-        codes = {
-            c.code for c in store.codings(tid) if (c.start, c.end) == (coding.start, coding.end)
-        } | {coding.code}
-        data = TrainingData()
-        for context, shown, weight in span_examples(
-            text, store.segments(tid), coding.start, coding.end
-        ):
-            data.add(context, codes, shown, weight)
+        same = [c for c in store.codings(tid) if (c.start, c.end) == (coding.start, coding.end)]
+        data = training_data([store.transcript(tid)], [*same, coding], [], store.segments(tid))
         return self.suggester.update(data)
 
     def retrain(self) -> bool:

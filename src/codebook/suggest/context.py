@@ -59,14 +59,11 @@ def _question(segments: list[Segment], first: int, text: str) -> int | None:
     return None
 
 
-def span_context(
-    text: str, segments: list[Segment], start: int, end: int, question: bool = True
+def _context(
+    text: str, segments: list[Segment], first: int, last: int, own: str, question: bool
 ) -> str:
-    """The text of [start, end) twice, the same speaker's sentence before and after, and the
-    question before the turn. `segments` are one transcript's segments in order."""
-    own = text[start:end]
+    """`own` twice, with segments `first`..`last`'s neighbours in the turn and the question."""
     parts = [own, own]
-    first, last = _covered(segments, start, end)
     if 0 <= first <= last < len(segments):
         before, after = first - 1, last + 1
         if before >= 0 and segments[before].speaker == segments[first].speaker:
@@ -77,6 +74,27 @@ def span_context(
         if q is not None:
             parts.insert(0, text[segments[q].start : segments[q].end])
     return " ".join(parts)
+
+
+def _segment_context(text: str, segments: list[Segment], i: int, question: bool) -> str:
+    g = segments[i]
+    return _context(text, segments, i, i, text[g.start : g.end], question)
+
+
+def span_context(
+    text: str, segments: list[Segment], start: int, end: int, question: bool = True
+) -> str:
+    """The text of [start, end) twice, the same speaker's sentence before and after, and the
+    question before the turn. `segments` are one transcript's segments in order."""
+    first, last = _covered(segments, start, end)
+    return _context(text, segments, first, last, text[start:end], question)
+
+
+def covers(start: int, end: int, segment: Segment, share: float = 0.5) -> bool:
+    """Whether [start, end) covers at least `share` of `segment` (THE rule for which segments
+    a coding is about: training examples and the evaluation's gold codes)."""
+    overlap = min(end, segment.end) - max(start, segment.start)
+    return overlap >= share * (segment.end - segment.start)
 
 
 def neighbours(segments: list[Segment], first: int, last: int) -> list[tuple[int, float]]:
@@ -101,7 +119,7 @@ def read_span(
     if not 0 <= first <= last < len(segments):
         return Reading(span_context(text, segments, start, end, question))
     around = tuple(
-        (span_context(text, segments, segments[j].start, segments[j].end, question), w)
+        (_segment_context(text, segments, j, question), w)
         for j, w in neighbours(segments, first, last)
     )
     return Reading(span_context(text, segments, start, end, question), around)
@@ -110,7 +128,7 @@ def read_span(
 def readings(text: str, segments: list[Segment], question: bool = True) -> list[Reading]:
     """The `Reading` of every segment of one transcript (segments in order); each context is
     built once and shared by the neighbours that use it."""
-    own = [span_context(text, segments, s.start, s.end, question) for s in segments]
+    own = [_segment_context(text, segments, i, question) for i in range(len(segments))]
     return [
         Reading(own[i], tuple((own[j], w) for j, w in neighbours(segments, i, i)))
         for i in range(len(segments))
@@ -137,22 +155,24 @@ def span_examples(
     question: bool = True,
     min_overlap: float = 0.5,
 ) -> list[tuple[str, str, float]]:
-    """A coded span as training examples: (context, own text, weight) of each segment it covers
-    by at least `min_overlap` of the segment, the weights adding up to 1; the span itself in its
-    context when it covers no segment that far (a phrase inside a sentence)."""
+    """A coded span as training examples: (context, own text, weight) of each segment it
+    `covers`, the weights adding up to 1; the span itself in its context when it covers no
+    segment that far (a phrase inside a sentence)."""
     first, last = _covered(segments, start, end)
     inside = [
-        g
-        for g in segments[max(first, 0) : last + 1]
-        if min(end, g.end) - max(start, g.start) >= min_overlap * (g.end - g.start)
+        i for i in range(max(first, 0), last + 1) if covers(start, end, segments[i], min_overlap)
     ]
     if not inside:
         return [(span_context(text, segments, start, end, question), text[start:end], 1.0)]
     share = 1.0 / len(inside)
     return [
-        (span_context(text, segments, g.start, g.end, question), text[g.start : g.end], share)
-        for g in inside
-    ]  # fmt: skip
+        (
+            _segment_context(text, segments, i, question),
+            text[segments[i].start : segments[i].end],
+            share,
+        )
+        for i in inside
+    ]
 
 
 def smooth(scores: np.ndarray, around: list[list[tuple[int, float]]]) -> np.ndarray:

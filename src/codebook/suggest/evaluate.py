@@ -28,7 +28,7 @@ from codebook.model import Codebook, CodebookError, Coding, Segment, Transcript
 from codebook.nlp import docs
 from codebook.nlp.function import feature_string
 from codebook.progress import track
-from codebook.suggest.context import neighbours, smooth, span_context, span_examples
+from codebook.suggest.context import covers, neighbours, readings, smooth, span_examples
 from codebook.suggest.data import respondent_codings
 from codebook.suggest.examples import codebook_examples
 from codebook.suggest.learned import NEIGHBOURS, LearnedModel
@@ -163,16 +163,14 @@ class _Data:
         for tid, segs in by_transcript.items():
             base = len(self.row_text[True])
             for q in (True, False):
-                self.row_text[q] += [
-                    span_context(texts[tid], segs, g.start, g.end, q) for g in segs
-                ]
+                self.row_text[q] += [r.text for r in readings(texts[tid], segs, q)]
             for i, g in enumerate(segs):
                 if (g.transcript_id, g.start, g.end) in asked:
                     continue
                 gold = {
                     index[c.code]
                     for c in by_tid.get(tid, ())
-                    if min(c.end, g.end) - max(c.start, g.start) >= MIN_OVERLAP * (g.end - g.start)
+                    if covers(c.start, c.end, g, MIN_OVERLAP)
                 }
                 if gold:
                     seg_row.append(base + i)
