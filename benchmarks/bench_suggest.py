@@ -27,6 +27,7 @@ from table import Row, clock, note, sized_main  # noqa: E402
 
 from codebook import Project  # noqa: E402
 from codebook.model import Coding, is_interviewer  # noqa: E402
+from codebook.suggest import Suggester  # noqa: E402
 
 TARGET_SPANS = 6_000  # the 5 s target is stated for 5,000 coded segments
 
@@ -76,6 +77,10 @@ def measure(project: Project, segments: int = 300) -> list[Row]:
     reopened = Project.open(project.root)
     _, _, load = clock(lambda: reopened.suggester.model)
     reopened.close()
+    passages = project._training_data().corpus
+    fresh = Suggester(project.codebook, project.codebook.language)  # no cache: measured anew
+    _ = fresh.prior
+    _, _, level = clock(lambda: fresh.calibrate(passages))
     small = coded <= TARGET_SPANS
     return [
         Row(
@@ -101,6 +106,11 @@ def measure(project: Project, segments: int = 300) -> list[Row]:
             "< 1 s",
             f"{1000 * learn:.0f} ms CPU" if learned else "no model to update",
             learn < 1 and learned,
+        ),
+        Row(
+            f"measure each code's level on {len(passages):,} of the project's passages "
+            "(once per change of transcripts or codebook; cached)",
+            measured=f"{level:.1f} s CPU",
         ),
         Row(
             f"retrain after one more coding / codings unchanged / load from cache ({coded:,})",

@@ -54,3 +54,28 @@ def test_platt_scaling_maps_decision_values_to_probabilities():
     assert a > 0
     assert abs(p.mean() - y.mean()) < 0.05  # calibrated: mean probability = base rate
     assert p[y].mean() > p[~y].mean()
+
+
+def test_a_code_whose_words_are_everywhere_in_the_project_no_longer_leads(mini_project, tmp_path):
+    """Calibration: in a project about letters, 'brief' and 'lezen' say little about a passage."""
+    from conftest import write
+
+    turns = "".join(
+        f"R: Ik lees elke week een brief over onderwerp {i}.\nI: En verder?\n" for i in range(120)
+    )
+    asked = "Ik lees de brief en schrijf terug, en ik vraag hulp."
+    path = write(tmp_path / "post.txt", f"---\n---\n{turns}R: {asked}\n")
+    mini_project.import_files([path])
+    t = mini_project.transcript("post")
+    start = t.text.index(asked)
+    first = [s.code for s in mini_project.suggest(t, start, start + len(asked))]
+    assert first[0] == "help"  # 'vragen', 'hulp' stand out; 'lezen', 'brief' are everywhere
+
+    prior = mini_project.suggester.prior
+    level = dict(zip(prior.ids, prior.baseline_, strict=True))
+    assert level["barrier.language"] > 0.4 > level["help"]
+    prior.baseline_ = None  # the same passage scored without the project's levels
+    raw = prior.score(docs([asked], "nl"))[0][0]
+    assert prior.ids[int(np.argmax(raw))] == "barrier.language"
+    cached = list((mini_project.root / ".codebook" / "suggest").glob("level-*.npy"))
+    assert len(cached) == 1 and np.allclose(np.load(cached[0]), list(level.values()))

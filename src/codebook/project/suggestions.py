@@ -31,7 +31,8 @@ class Suggestions:
         return current
 
     def _training_data(self):
-        """Every coder's codings and rejections, less those on the interviewer's turns only."""
+        """Every coder's codings and rejections, less those on the interviewer's turns only, and
+        the respondents' passages the prior is calibrated on."""
         from codebook.suggest import training_data
         from codebook.suggest.data import respondent_codings
 
@@ -46,7 +47,7 @@ class Suggestions:
                 (c.transcript_id, c.start, c.end, c.code, c.coder)
                 for c in respondent_codings(spans, segments, asked)
             ]
-        return training_data(store.transcripts(), codings, rejections, segments)
+        return training_data(store.transcripts(), codings, rejections, segments, asked=asked)
 
     def _interviewer_segments(self, segments=None, tid: int | None = None) -> set:
         """(transcript id, start, end) of the interviewer's segments: a speaker's own flag
@@ -62,9 +63,12 @@ class Suggestions:
             if flags.get((g.transcript_id, g.speaker), is_interviewer(g.speaker))
         }
 
-    def _asked(self, tid: int, start: int, end: int, asked: set) -> bool:
-        """Whether [start, end) of transcript `tid` lies in the interviewer's segments only."""
-        touched = [g for g in self.store.segments(tid) if g.start < end and start < g.end]
+    def _asked(self, tid: int, start: int, end: int, segments=None) -> bool:
+        """Whether [start, end) of transcript `tid` lies in the interviewer's segments only
+        (`segments`: that transcript's, if already loaded)."""
+        segments = self.store.segments(tid) if segments is None else segments
+        asked = self._interviewer_segments(segments, tid)
+        touched = [g for g in segments if g.start < end and start < g.end]
         return bool(touched) and all((tid, g.start, g.end) in asked for g in touched)
 
     def learn(self, coding) -> bool:
@@ -78,7 +82,7 @@ class Suggestions:
             return False
         store = self.store
         tid = coding.transcript_id
-        if self._asked(tid, coding.start, coding.end, self._interviewer_segments(tid=tid)):
+        if self._asked(tid, coding.start, coding.end):
             return False
         from codebook.suggest import training_data
 
@@ -103,7 +107,8 @@ class Suggestions:
         from codebook.suggest.context import read_span
 
         transcript.check_span(start, end, transcript.name)
-        if self._asked(transcript.id, start, end, self._interviewer_segments(tid=transcript.id)):
+        segments = self.store.segments(transcript.id)
+        if self._asked(transcript.id, start, end, segments):
             return []  # the interviewer's turns get no suggestions
         skip: set[str] = set()
         if coder:
@@ -113,7 +118,7 @@ class Suggestions:
                 for c in self.store.codings(transcript.id, coder)
                 if c.start < end and start < c.end
             }
-        reading = read_span(transcript.text, self.store.segments(transcript.id), start, end)
+        reading = read_span(transcript.text, segments, start, end)
         return self.suggester.rank([reading], top, [skip], [transcript.text[start:end]])[0]
 
     def uncertain_segments(

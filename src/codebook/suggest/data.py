@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from codebook.model import Codebook, Coding, Segment, Transcript
-from codebook.suggest.context import span_context, span_examples
+from codebook.suggest.context import readings, span_context, span_examples
 
 
 @dataclass
@@ -22,6 +22,7 @@ class TrainingData:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (text in context, code)
     shown: list[str] = field(default_factory=list)  # the example's own words; texts if empty
     weights: list[float] = field(default_factory=list)  # its share of a coded span; 1 if empty
+    corpus: list[str] = field(default_factory=list)  # the project's passages (`corpus`), in context
 
     def __post_init__(self):
         self.shown = self.shown or list(self.texts)
@@ -86,8 +87,38 @@ def sample(
         list(data.rejected),
         [data.shown[i] for i in chosen],
         [data.weights[i] for i in chosen],
+        data.corpus,
     )
     return out, [data.weights[i] * (1.0 if i in kept else weight) for i in chosen]
+
+
+CORPUS = 1_000  # passages the prior's level per code is measured on
+
+
+def corpus(
+    transcripts: list[Transcript],
+    segments: list[Segment],
+    asked: set[tuple[int, int, int]] = frozenset(),
+    question: bool = True,
+    limit: int = CORPUS,
+) -> list[str]:
+    """A fixed sample of the respondents' passages, each read in context: what the prior's
+    level of each code in this project is measured on (`CodebookPrior.calibrate`). Coded or
+    not: it is the project's language, not its codings, that sets the level."""
+    by_tid: dict[int, list[Segment]] = {}
+    for g in segments:
+        by_tid.setdefault(g.transcript_id, []).append(g)
+    texts = []
+    for t in transcripts:
+        mine = by_tid.get(t.id, [])
+        texts += [
+            r.text
+            for g, r in zip(mine, readings(t.text, mine, question), strict=True)
+            if (g.transcript_id, g.start, g.end) not in asked
+        ]
+    if len(texts) <= limit:
+        return texts
+    return [texts[i] for i in sorted(random.Random(SEED).sample(range(len(texts)), limit))]
 
 
 def codebook_digest(codebook: Codebook) -> str:
@@ -129,6 +160,7 @@ def training_data(
     rejections: list[tuple[int, int, int, str, str]],
     segments: list[Segment],
     coder: str | None = None,
+    asked: set[tuple[int, int, int]] | None = None,
 ) -> TrainingData:
     """The examples of every coded span (the codes of every coder on that exact span together):
     the segments it covers, each in its context (`context.span_examples`).
@@ -136,7 +168,8 @@ def training_data(
     Two coders on one span are one span with both their codes: for suggesting, a code another
     researcher saw in a passage is evidence, not noise. Pass `coder` to learn from one coder only.
     A rejection of a code that someone did apply to the same span is dropped: the coding is the
-    stronger statement.
+    stronger statement. With `asked` (the interviewer's segments) the data also holds the
+    project's `corpus`.
     """
     texts = {t.id: t.text for t in transcripts}
     by_tid: dict[int, list[Segment]] = {}
@@ -158,4 +191,6 @@ def training_data(
             continue
         context = span_context(texts[tid], by_tid.get(tid, []), start, end)
         data.rejected.append((context, code))
+    if asked is not None:
+        data.corpus = corpus(transcripts, segments, asked)
     return data

@@ -29,7 +29,7 @@ from codebook.nlp import docs
 from codebook.nlp.function import feature_string
 from codebook.progress import track
 from codebook.suggest.context import covers, neighbours, readings, smooth, span_examples
-from codebook.suggest.data import respondent_codings
+from codebook.suggest.data import corpus, respondent_codings
 from codebook.suggest.examples import codebook_examples
 from codebook.suggest.learned import NEIGHBOURS, LearnedModel
 from codebook.suggest.prior import CodebookPrior
@@ -46,7 +46,7 @@ class System:
 
     name: str
     what: str  # one line for the report
-    prior: str = "full"  # which prior: full | no_phrases | exact (no compound matching)
+    prior: str = "full"  # which prior: full | no_phrases | exact (no compound matching) | raw
     learned: dict = field(default_factory=dict)  # LearnedModel settings that differ
     examples: bool = True  # the codebook's sentences as training examples
     use_prior: bool = True  # blend with the prior (False: the learned score alone)
@@ -69,6 +69,7 @@ LEARNED = (
         prior="exact",
         learned={"char_ngrams": False},
     ),  # fmt: skip
+    System("no_level", "the prior not calibrated on the project's passages", prior="raw"),
     System("no_question", "the question before the turn not read", question=False),
     System("no_around", "the sentences around not counted", around=False),
     System("whole_spans", "coded spans as one example each, their text alone", segments=False),
@@ -177,6 +178,8 @@ class _Data:
                     seg_group.append(tid)
                     seg_gold.append(gold)
                     self.seg_around.append([(base + j, w) for j, w in neighbours(segs, i, i)])
+        # the passages the prior is calibrated on, as the suggester takes them
+        self.corpus = {q: corpus(transcripts, segments, asked, q) for q in (True, False)}
         self.seg_row = np.array(seg_row, dtype=int)
         self.seg_group = np.array(seg_group)
         self.seg_gold = seg_gold
@@ -249,12 +252,14 @@ class _Run:
             "exact": CodebookPrior(lang=lang, compounds=False),
         }
         fitted = {name: p.fit(codebook) for name, p in priors.items()}
-        self.prior = {
-            (name, q): p.score(row_docs[q])[0]
-            for name, p in fitted.items()
-            for q in (True, False)
-            if q or name == "full"
-        }
+        doc_of = {q: dict(zip(data.row_text[q], row_docs[q], strict=True)) for q in row_docs}
+        self.prior = {}
+        for q in (True, False):
+            passages = [doc_of[q][t] for t in data.corpus[q]]
+            for name, p in fitted.items():
+                if q or name == "full":
+                    self.prior[(name, q)] = p.calibrate(passages).score(row_docs[q])[0]
+        self.prior[("raw", True)] = fitted["full"].calibrate([]).score(row_docs[True])[0]
         seg_docs = [row_docs[True][r] for r in data.seg_row]
         self.keywords = fitted["full"].keyword_scores(seg_docs)
         self.keywords_exact = fitted["exact"].keyword_scores(seg_docs)

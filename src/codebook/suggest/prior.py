@@ -26,6 +26,8 @@ COMPOUND = 0.6  # a keyword found only inside a compound counts for less
 SIMILARITY = 2.0
 EXCLUDE = 0.5  # how much resembling an exclude clause lowers the code
 REDIRECT = 1.0  # how much it raises the code the clause points to
+DISCOUNT = 1.5  # a code's score counts above this many times its level in the project (tuned)
+UNSURE = 100  # a level is measured as if on this many more passages scoring 0: a few say little
 _CLAUSE = re.compile(r";|(?<=[.!?])\s+")
 _TARGET = re.compile(r"[a-z][\w.-]*\*?")
 
@@ -71,6 +73,11 @@ class CodebookPrior:
     lemma; and a lone lemma that the codebook also uses inside a phrase is ambiguous by the
     codebook's own account (`zin` of `geen zin` is also the `zin` of "lange zinnen"), so alone it
     weighs little.
+
+    `calibrate(passages)` reads the project's own passages once: a code whose definition and
+    keywords match something in almost every passage (its words are the interviews' everyday
+    words) is then scored by how far a passage stands out from that level, so it no longer
+    crowds the codes with specific words out of the first places.
     """
 
     def __init__(
@@ -114,6 +121,17 @@ class CodebookPrior:
         for j, (c, _, targets) in enumerate(self.clauses_):
             self.lowers_[j, c] = 1.0
             self.raises_[j, targets] = 1.0
+        self.baseline_ = None
+        return self
+
+    def calibrate(self, passages: list[Doc]) -> CodebookPrior:
+        """Set each code's level in this project: its mean score over `passages` (a sample of the
+        project's respondent passages), shrunk towards 0 when they are few (`UNSURE`), which
+        `score` discounts by `DISCOUNT`. A first transcript of a few turns barely moves it."""
+        level = None
+        if passages:
+            level = self._match(passages)[0].sum(axis=0) / (len(passages) + UNSURE)
+        self.baseline_ = level  # one assignment: a thread scoring meanwhile sees old or new
         return self
 
     def _similarity_string(self, doc: Doc) -> str:
@@ -160,14 +178,11 @@ class CodebookPrior:
         kw = np.zeros((len(segs), len(self.ids_)))
         for i, d in enumerate(segs):
             for hit in self.matcher_.find(d):
-                w = self.keyword_weight_[(hit.code, hit.keyword)] * (
-                    COMPOUND if hit.compound else 1
-                )
-                kw[i, index[hit.code]] += w
+                kw[i, index[hit.code]] += self._hit_weight(hit)
         return kw
 
-    def score(self, segs: list[Doc]) -> tuple[np.ndarray, list[list[dict]]]:
-        """Scores (segments x codes, 0..1) and per cell the evidence: terms, example, exclude."""
+    def _match(self, segs: list[Doc]):
+        """Undiscounted scores (segments x codes, 0..1) and what they are made of."""
         n, k = len(segs), len(self.ids_)
         index = {c: i for i, c in enumerate(self.ids_)}
         x = self.vectorizer_.transform([self._similarity_string(d) for d in segs])
@@ -188,20 +203,32 @@ class CodebookPrior:
                 best_ex[better, c] = ex[better, j]
                 best_ex_i[better, c] = j
         kw = np.zeros((n, k))
-        terms: list[list[list[tuple[str, float]]]] = [[[] for _ in range(k)] for _ in range(n)]
-        tokens: list[list[set[str]]] = [[set() for _ in range(k)] for _ in range(n)]
-        for i, d in enumerate(segs):
-            for hit in self.matcher_.find(d):
-                w = self.keyword_weight_[(hit.code, hit.keyword)] * (
-                    COMPOUND if hit.compound else 1
-                )
-                c = index[hit.code]
-                kw[i, c] += w
-                label = hit.keyword if not hit.compound else f"{hit.keyword} in {hit.token}"
-                terms[i][c].append((label, round(w, 2)))
-                tokens[i][c].add(hit.token)
+        hits = [[(index[h.code], h) for h in self.matcher_.find(d)] for d in segs]
+        for i, found in enumerate(hits):
+            for c, hit in found:
+                kw[i, c] += self._hit_weight(hit)
         raw = kw + SIMILARITY * np.maximum(sim, best_ex) - excl + redirect
         scores = 1.0 - np.exp(-np.clip(raw, 0.0, None))
+        return scores, (hits, sim, best_ex, best_ex_i, excl, redirect, clause_sim)
+
+    def _hit_weight(self, hit) -> float:
+        return self.keyword_weight_[(hit.code, hit.keyword)] * (COMPOUND if hit.compound else 1)
+
+    def score(self, segs: list[Doc]) -> tuple[np.ndarray, list[list[dict]]]:
+        """Scores (segments x codes, 0..1), discounted by the project's level of each code once
+        `calibrate`d, and per cell the evidence: terms, example, exclude."""
+        scores, (hits, sim, best_ex, best_ex_i, excl, redirect, clause_sim) = self._match(segs)
+        baseline = self.baseline_  # once: a retrain may calibrate again meanwhile
+        if baseline is not None:
+            scores = np.maximum(scores - DISCOUNT * baseline, 0.0)
+        n, k = scores.shape
+        terms: list[list[list[tuple[str, float]]]] = [[[] for _ in range(k)] for _ in range(n)]
+        tokens: list[list[set[str]]] = [[set() for _ in range(k)] for _ in range(n)]
+        for i, found in enumerate(hits):
+            for c, hit in found:
+                label = hit.keyword if not hit.compound else f"{hit.keyword} in {hit.token}"
+                terms[i][c].append((label, round(self._hit_weight(hit), 2)))
+                tokens[i][c].add(hit.token)
         evidence = [
             [
                 {

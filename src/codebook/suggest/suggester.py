@@ -5,6 +5,10 @@ and the rest on the prior: the learned model starts from the codebook's own sent
 TRUST coded examples), so a code nobody has used yet is still suggested from its keywords and
 examples, and the researcher's codings take over as they add up.
 
+The prior is `calibrate`d on the project's own passages (`TrainingData.corpus`), so that a code
+whose words are everywhere in these interviews does not lead everywhere; the level per code is
+cached beside the model.
+
 `retrain` builds a new model aside and swaps it in with one assignment, so the UI thread can keep
 calling `rank` while a background thread retrains; `update` adds a new coding to (a copy of) the
 current model at once, for the moments before that refit is done.
@@ -13,6 +17,8 @@ current model at once, for the moments before that refit is done.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import threading
 from pathlib import Path
 
@@ -34,7 +40,7 @@ TRUST = 3.0  # how many coded examples the codebook's sentences are worth to the
 MIN_SCORE = 0.01  # below this there is no evidence at all: not worth showing
 AROUND = 0.05  # the sentences around a passage raised a code by this much: worth saying
 MODEL_VERSION = LearnedModel.VERSION
-SUGGESTER_VERSION = 3  # bump with any change of what a cached model is fitted on
+SUGGESTER_VERSION = 4  # bump with any change of what a cached model is fitted on
 
 
 def blend(
@@ -62,6 +68,17 @@ def _flatten(passages: list[str | Reading]) -> tuple[list[str], list[list[tuple[
             near.append((row[text], w))
         around.append(near)
     return texts, around
+
+
+def _replace_cache(path: Path, dump, others: str) -> None:
+    """Write a cache file atomically (`dump(tmp)`, then rename) and drop the older `others`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    dump(tmp)
+    tmp.replace(path)
+    for old in path.parent.glob(others):
+        if old != path:
+            old.unlink(missing_ok=True)
 
 
 def _short(text: str, n: int = 70) -> str:
@@ -101,6 +118,7 @@ class Suggester:
         self._lock = threading.Lock()  # one retrain at a time
         self._prior_lock = threading.Lock()  # separate: the UI must not wait for a retrain
         self._string_cache: dict[str, str] = {}
+        self._calibrated: str | None = None  # the corpus key the prior's level was set from
 
     @property
     def ids(self) -> list[str]:
@@ -137,7 +155,8 @@ class Suggester:
         return data.digest(*salt, codebook_digest(self.codebook))
 
     def fit(self, data: TrainingData) -> Suggester:
-        """Fit on `data` now, without the cache (evaluation uses this)."""
+        """Fit on `data` now, without the cache."""
+        self.prior.calibrate(docs(data.corpus, self.lang))
         model = self._fit_model(data)
         self._state = (model, None)
         return self
@@ -187,6 +206,7 @@ class Suggester:
 
     def retrain(self, data: TrainingData) -> bool:
         """Refit unless the model for exactly these codings is loaded; False if nothing changed."""
+        self.calibrate(data.corpus)
         key = self.key(data)
         if self._state[1] == key:
             return False
@@ -220,12 +240,46 @@ class Suggester:
         return True
 
     def load(self, data: TrainingData) -> bool:
-        """Take a cached model for these codings if there is one; never fits."""
+        """Take a cached model for these codings if there is one; never fits a model."""
+        self.calibrate(data.corpus)
         key = self.key(data)
         model = self._load(key)
         if model is not None:
             self._state = (model, key)
         return model is not None
+
+    def calibrate(self, corpus: list[str]) -> None:
+        """Set the prior's level per code from the project's passages (`CodebookPrior.calibrate`),
+        from the cache when these passages and this codebook were measured before."""
+        if not corpus:  # no passages (yet, or any more): the codebook's scores as they are
+            if self._calibrated is not None:
+                self.prior.baseline_, self._calibrated = None, None
+            return
+        settings = [SUGGESTER_VERSION, self.lang, self.compounds, self.phrases]
+        settings.append(codebook_digest(self.codebook))
+        h = hashlib.sha256(json.dumps([str(v) for v in settings]).encode())
+        h.update(json.dumps(corpus).encode())
+        key = h.hexdigest()
+        if self._calibrated == key:
+            return
+        path = self.cache_dir / "suggest" / f"level-{key[:24]}.npy" if self.cache_dir else None
+        level = None
+        if path is not None and path.exists():
+            try:
+                level = np.load(path)
+            except (OSError, ValueError):  # a truncated cache is measured again
+                level = None
+        if level is None or level.shape != (len(self.ids),):
+            level = self.prior.calibrate(docs(corpus, self.lang)).baseline_
+            if path is not None:
+
+                def dump(tmp: Path) -> None:
+                    with tmp.open("wb") as f:  # a file, not a name: np.save would add ".npy"
+                        np.save(f, level)
+
+                _replace_cache(path, dump, "level-*.npy")
+        self.prior.baseline_ = level
+        self._calibrated = key
 
     def _path(self, key: str) -> Path | None:
         return self.cache_dir / "suggest" / f"model-{key[:24]}.joblib" if self.cache_dir else None
@@ -245,13 +299,7 @@ class Suggester:
         path = self._path(key)
         if path is None or model is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        joblib.dump(model, tmp)
-        tmp.replace(path)
-        for old in path.parent.glob("model-*.joblib"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        _replace_cache(path, lambda tmp: joblib.dump(model, tmp), "model-*.joblib")
 
     # -- scoring ----------------------------------------------------------------------------
     def scores(self, passages: list[str | Reading], use_model: bool = True) -> np.ndarray:
