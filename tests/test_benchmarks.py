@@ -28,6 +28,7 @@ FIGURES = {  # how a row's figure starts -> how many such rows
     "retrain on": 2,
     "retrain after one more coding": 2,
     "react to one coding at once": 2,  # Project.learn, on both projects
+    "measure each code's level": 2,  # the prior's calibration, on both projects
     "merge a copy": 1,
     "TUI: open a ": 2,  # from the list, and the large transcript
     "TUI: key round trip through Pilot": 1,

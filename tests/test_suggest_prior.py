@@ -79,3 +79,20 @@ def test_a_code_whose_words_are_everywhere_in_the_project_no_longer_leads(mini_p
     assert prior.ids[int(np.argmax(raw))] == "barrier.language"
     cached = list((mini_project.root / ".codebook" / "suggest").glob("level-*.npy"))
     assert len(cached) == 1 and np.allclose(np.load(cached[0]), list(level.values()))
+
+
+def test_the_level_is_measured_on_a_fixed_sample_of_respondents_passages(mini_project, tmp_path):
+    from conftest import write
+
+    from codebook.suggest.data import corpus
+
+    turns = "".join(f"I: Vraag {i}?\nR: Antwoord nummer {i}.\n" for i in range(30))
+    mini_project.import_files([write(tmp_path / "kort.txt", f"---\n---\n{turns}")])
+    store = mini_project.store
+    asked = mini_project._interviewer_segments()
+    every = corpus(store.transcripts(), store.segments(), asked)
+    assert len(every) == 30 and all("Antwoord" in p for p in every)
+    assert every[3].startswith("Vraag 3?")  # read as the suggester reads it: with the question
+    some = corpus(store.transcripts(), store.segments(), asked, limit=10)
+    assert len(some) == 10 and set(some) < set(every)
+    assert some == corpus(store.transcripts(), store.segments(), asked, limit=10)
