@@ -12,9 +12,12 @@ markers that need none (question, number, quotation).
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from codebook.nlp.keywords import STRIP
+from codebook.nlp.text import has_letter
 
 MARK = "~"
 
@@ -86,6 +89,8 @@ LEXICONS = {
     lang: {marker: set(words.split()) for marker, words in table.items()}
     for lang, table in (("nl", _NL), ("en", _EN))
 }
+_DIGIT = re.compile(r"\d")
+_PASSAGE = frozenset(("past", "i", "we", "you", "they", "all"))  # said of the passage, not a word
 QUOTES = set('"“”‘’„«»')
 
 
@@ -117,6 +122,7 @@ def feature_string(doc: Doc, lang: str = "nl") -> str:
     `lemma_string` plus where and how they are said.
     """
     index = _index(lang)
+    vocab = doc.vocab
     out: list[str] = []
     passage: set[str] = set()
     for token in doc:
@@ -125,22 +131,20 @@ def feature_string(doc: Doc, lang: str = "nl") -> str:
             passage.add("question")
         if text in QUOTES or text.startswith(('"', "“", "‘")):
             passage.add("quote")
-        if token.like_num or text.startswith("€") or any(ch.isdigit() for ch in text):
+        if token.like_num or text.startswith("€") or _DIGIT.search(text):
             passage.add("number")
             continue
-        if not any(ch.isalpha() for ch in text):
+        if not has_letter(text):
             continue
         lower, lemma = token.lower_.strip(STRIP), token.lemma_.strip(STRIP)
-        markers = index.get(lower) or index.get(lemma) or []
-        for marker in markers:
-            if marker in ("past", "i", "we", "you", "they", "all"):
+        for marker in index.get(lower) or index.get(lemma) or ():
+            if marker in _PASSAGE:
                 passage.add(marker)
             else:
                 out.append(MARK + marker)
         if lang == "nl" and _participle(token):
             passage.add("past")
-        content = not token.is_stop and lemma and not doc.vocab[lemma].is_stop
-        if content:
+        if lemma and not token.is_stop and not vocab[lemma].is_stop:
             out.append(lemma)
     out.extend(MARK + m for m in sorted(passage))
     return " ".join(out)

@@ -55,7 +55,7 @@ class TrainingData:
         return h.hexdigest()
 
 
-MAX_EXAMPLES = 6_000  # coded spans a model is fitted on; beyond that, a weighted sample
+MAX_EXAMPLES = 5_000  # coded segments (examples) a model is fitted on; beyond, a weighted sample
 RARE = 200  # every example of a code with fewer examples than this is kept
 SEED = 13
 
@@ -66,7 +66,9 @@ def sample(
     """At most about `limit` coded examples, and the weight each one stands for.
 
     Fitting time grows faster than the examples (45 s CPU for 30,000 coded spans, 3 s for
-    5,000), while suggestions gain little from the extra examples. Examples of codes with fewer
+    5,000), while suggestions gain little from the extra examples. An example is a coded segment
+    read in context (a span of three sentences is three examples of a third each), so 5,000
+    examples are about 4,000 coded spans. Examples of codes with fewer
     than `rare` examples are all kept (weight 1); the others are drawn uniformly with a fixed
     seed and weighted by the inverse of their chance to be drawn (Horvitz-Thompson), so the fit
     and its calibration estimate those on all the data instead of drifting to the rare codes.
