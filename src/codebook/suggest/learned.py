@@ -30,9 +30,7 @@ from codebook.suggest.prior import lemma_vectorizer
 REJECTION_WEIGHT = 3.0
 CALIBRATE_MIN = 8  # coded positives needed before the probabilities are recalibrated with CV
 SEED = 13
-CHARS = 5  # character n-grams of 3 to CHARS characters
 TOL = 1e-2  # liblinear's stopping tolerance (its default, 1e-4, took twice as long)
-FOLDS = 3  # out-of-fold decision values for the calibration
 MIN_TERM = 0.05  # a term adding less than this to the log-odds is not worth showing
 NEIGHBOURS = 0.7  # weight of the nearest-neighbour similarity in the model score (tuned)
 CODED, CODEBOOK, REJECTED = 0, 1, 2  # kinds of training rows
@@ -122,7 +120,7 @@ class LearnedModel:
         if self.char_ngrams:
             self.chars_ = TfidfVectorizer(
                 analyzer="char_wb",
-                ngram_range=(3, CHARS),
+                ngram_range=(3, 5),
                 min_df=2,
                 sublinear_tf=True,
                 preprocessor=strip_markers,
@@ -209,7 +207,7 @@ class LearnedModel:
         CalibratedClassifierCV(method="sigmoid") does, without its per-code optimiser cost."""
         if min(coded, int((~y).sum())) < CALIBRATE_MIN:
             return 1.0, 0.0  # plain logistic output when there are too few examples
-        folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+        folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=SEED)
         f = np.zeros(len(y))
         for tr, te in folds.split(np.zeros(len(y)), y):
             f[te] = (

@@ -25,6 +25,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 
+from codebook.files import atomic_output
 from codebook.model import Codebook
 from codebook.nlp import docs
 from codebook.nlp.function import describe, feature_string
@@ -71,11 +72,10 @@ def _flatten(passages: list[str | Reading]) -> tuple[list[str], list[list[tuple[
 
 
 def _replace_cache(path: Path, dump, others: str) -> None:
-    """Write a cache file atomically (`dump(tmp)`, then rename) and drop the older `others`."""
+    """Write a cache file atomically (`files.atomic_output`) and drop the older `others`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    dump(tmp)
-    tmp.replace(path)
+    with atomic_output(path) as tmp:
+        dump(tmp)
     for old in path.parent.glob(others):
         if old != path:
             old.unlink(missing_ok=True)
@@ -155,8 +155,8 @@ class Suggester:
         return data.digest(*salt, codebook_digest(self.codebook))
 
     def fit(self, data: TrainingData) -> Suggester:
-        """Fit on `data` now, without the cache."""
-        self.prior.calibrate(docs(data.corpus, self.lang))
+        """Fit on `data` now, without the model cache."""
+        self.calibrate(data.corpus)
         model = self._fit_model(data)
         self._state = (model, None)
         return self
