@@ -148,6 +148,8 @@ def test_evaluate_is_reproducible(english):
         for _ in range(2)
     )
     assert first == again
+    other = run("-p", str(english), "evaluate", "--folds", "2", "--seed", "7", "-f", "json")
+    assert json.loads(other.stdout)["seed"] == 7 and first["seed"] == 13
 
 
 def test_english_cold_start(english):

@@ -68,5 +68,18 @@ def test_partial_fit_matches_what_it_was_given():
     model.partial_fit(["buurman helpen"], ["buurman helpen"], [{"b"}], [("formulier", "b")])
     assert list(model.positives_) == [2, 2]
     assert model.train_text[-1] == "buurman helpen" and model.is_coded(len(model.train_text) - 1)
-    sims = model.similarity(model.features(["buurman helpen"]))
-    assert np.isclose(sims[0, 1], 1.0)  # the new example is a neighbour at once
+    best, sim = model.closest_examples(model.features(["buurman helpen"]))
+    assert best[1] == len(model.train_text) - 1 and np.isclose(sim[1], 1.0)  # a neighbour at once
+
+
+def test_several_close_coded_passages_outweigh_one_near_repeat():
+    """Neighbours: the mean over a code's three most similar coded passages, so that one lone
+    near-repeat does not beat a code whose passages all resemble the segment."""
+    texts = ["brief lezen moeilijk", "brief lezen thuis", "brief lezen samen",
+             "brief lezen", "buurvrouw koken", "fiets repareren"]  # fmt: skip
+    labels = [{"a"}, {"a"}, {"a"}, {"b"}, {"b"}, {"b"}]
+    model = LearnedModel(["a", "b"]).fit(texts, texts, labels)
+    sims = model.similarity(model.features(["brief lezen"]))
+    assert sims[0, 0] > sims[0, 1]
+    one = LearnedModel(["a", "b"]).fit(texts[3:5], texts[3:5], [{"b"}, {"a"}])
+    assert np.isclose(one.similarity(one.features(["brief lezen"]))[0, 1], 1.0)  # one is enough

@@ -75,6 +75,13 @@ def evaluate(
             help="The learning curve of the model and of every ablation, in one table (slower)",
         ),
     ] = False,
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="Seed of the folds and the curve's random subsets (another seed: "
+            "how much the figures move by chance)"
+        ),
+    ] = 13,
     format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
 ) -> None:
     """Cross-validate the suggestions by transcript against most-frequent and keyword baselines,
@@ -82,7 +89,7 @@ def evaluate(
     from codebook.suggest.evaluate import render
 
     with open_project() as project:
-        report = project.evaluate(folds, coder, learning_curve=learning_curve)
+        report = project.evaluate(folds, coder, seed=seed, learning_curve=learning_curve)
     if format is ReportFormat.json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:

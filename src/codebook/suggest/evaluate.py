@@ -9,9 +9,9 @@ not more truth, and mixing them would make the gold standard inconsistent. The i
 turns are neither test segments nor training examples, and spans and segments are read as the
 suggester reads them (`suggest.context`): in context, with the question and the sentences around.
 
-The learning curve refits on random subsets of each training fold (0 = the codebook alone); with
-`learning_curve=True` every ablation (the model with one part switched off) gets the whole
-curve, so one table shows what each part adds at each amount of coding.
+The learning curve refits on `DRAWS` random subsets of each training fold per point, pooled (0 =
+the codebook alone); with `learning_curve=True` every ablation (the model with one part switched
+off) gets the whole curve, so one table shows what each part adds at each amount of coding.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ from codebook.suggest.data import corpus, respondent_codings
 from codebook.suggest.examples import codebook_examples
 from codebook.suggest.learned import NEIGHBOURS, LearnedModel
 from codebook.suggest.prior import CodebookPrior
-from codebook.suggest.suggester import BLEND, TRUST, blend
+from codebook.suggest.suggester import BLEND, TRUST, blend, lift, siblings
 
 CURVE = (0, 10, 25, 50, 100, 200, 400, 800, 1600)
+DRAWS = 3  # random subsets per fold and curve point: one draw moves a point by about 0.02
 MIN_OVERLAP = 0.5
 SYSTEMS = ("model", "most_frequent", "keywords")
 
@@ -53,6 +54,7 @@ class System:
     question: bool = True  # read the question before the turn
     around: bool = True  # count the sentences around
     segments: bool = True  # a coded span's examples are its segments in context
+    family: bool = True  # a code's siblings lift it (`suggester.lift`)
 
 
 LEARNED = (
@@ -72,6 +74,7 @@ LEARNED = (
     System("no_level", "the prior not calibrated on the project's passages", prior="raw"),
     System("no_question", "the question before the turn not read", question=False),
     System("no_around", "the sentences around not counted", around=False),
+    System("no_family", "codes not lifted by their siblings in the codebook", family=False),
     System("whole_spans", "coded spans as one example each, their text alone", segments=False),
     System("model_only", "the learned model without the prior", use_prior=False),
 )
@@ -222,8 +225,8 @@ def evaluate(
     splitter = GroupKFold(n_splits=k, shuffle=True, random_state=seed)
     splits = list(splitter.split(groups, groups=groups))
     fold_info = [
-        run.fold(set(groups[train_g]), set(groups[test_g]), names)
-        for train_g, test_g in track(splits, "evaluating suggestions (folds)")
+        run.fold(i, set(groups[train_g]), set(groups[test_g]), names)
+        for i, (train_g, test_g) in enumerate(track(splits, "evaluating suggestions (folds)"))
     ]
     return run.report(coder, k, seed, len(groups), fold_info)
 
@@ -233,6 +236,7 @@ class _Run:
 
     def __init__(self, data: _Data, codebook, ids, seed: int, curve, learning_curve: bool):
         self.data, self.ids, self.curve = data, ids, curve
+        self.family = siblings(codebook, ids)
         # without the curve of every ablation only the model is fitted: the quick report
         self.systems = LEARNED if learning_curve else LEARNED[:1]
         lang = codebook.language
@@ -313,11 +317,12 @@ class _Run:
             learned = model.scores(model.features([self.row_fs[q][r] for r in rows]))
             if not system.use_prior:
                 return learned
-            return blend(prior[rows], learned, model.positives_, BLEND, trust)[0]
+            blended = blend(prior[rows], learned, model.positives_, BLEND, trust)[0]
+            return lift(blended, self.family) if system.family else blended
 
         return self._read(te, system.around, score)
 
-    def fold(self, train_t: set[int], test_t: set[int], names: dict[int, str]) -> dict:
+    def fold(self, fold: int, train_t: set[int], test_t: set[int], names: dict[int, str]) -> dict:
         data, ids, pooled = self.data, self.ids, self.pooled
         tr = np.flatnonzero(np.isin(data.span_group, list(train_t)))
         te = np.flatnonzero(np.isin(data.seg_group, list(test_t)))
@@ -335,12 +340,14 @@ class _Run:
         for n in self.curve:
             if n >= len(tr):
                 continue
-            pick = tr[self.rng.choice(len(tr), size=n, replace=False)] if n else tr[:0]
-            for system in self.systems:
-                if n == 0 and not system.examples:
-                    continue  # without codebook examples there is nothing to fit on at 0
-                scores = self._scores(system, pick, te) + tiebreak
-                self.curve_scores.setdefault((system.name, n), []).append((te, scores))
+            for _ in range(DRAWS if n else 1):  # the codebook alone (0) is the same every time
+                pick = tr[self.rng.choice(len(tr), size=n, replace=False)] if n else tr[:0]
+                for system in self.systems:
+                    if n == 0 and not system.examples:
+                        continue  # without codebook examples there is nothing to fit on at 0
+                    scores = self._scores(system, pick, te) + tiebreak
+                    parts = self.curve_scores.setdefault((system.name, n), [])
+                    parts.append((fold, te, scores))
         return {
             "train": sorted(names[t] for t in train_t),
             "test": sorted(names[t] for t in test_t),
@@ -366,12 +373,13 @@ class _Run:
             "curves": {},
         }
         for (name, n), parts in sorted(self.curve_scores.items(), key=lambda kv: kv[0][1]):
-            if len(parts) < k:
+            folds = len({f for f, _, _ in parts})
+            if folds < k:
                 continue  # a point some fold is too small for would pool different folds
-            te = np.concatenate([t for t, _ in parts])
-            sc = np.vstack([s for _, s in parts])
+            te = np.concatenate([t for _, t, _ in parts])  # every draw's test segments
+            sc = np.vstack([s for _, _, s in parts])
             m = metrics(sc, [gold[i] for i in te], labels)
-            report["curves"].setdefault(name, []).append(_point(n, len(parts), m))
+            report["curves"].setdefault(name, []).append(_point(n, folds, m))
         for system in self.systems:
             report["curves"].setdefault(system.name, []).append(
                 _point("all", k, systems[system.name])

@@ -4,8 +4,10 @@ by a sigmoid (Platt scaling) where a code has enough examples, and nearest neigh
 
 Training examples are the coded spans plus the codebook's own sentences (`suggest.examples`),
 weighted lower, so that the model says something from the first coding on. The neighbour score
-of a code is the cosine similarity to its most similar example: one coded passage is enough for
-a near-repeat of it to come up, long before a regression has learned the code's words.
+of a code is the cosine similarity to its most similar codebook sentence or the mean similarity
+to its `NEAREST` most similar coded passages, whichever is higher: one coded passage is enough
+for a near-repeat of it to come up, long before a regression has learned the code's words, and
+once a code has several, three that resemble a passage say more than one.
 
 Rejected suggestions are extra negative examples for the rejected code only, weighted higher than
 an ordinary negative: a researcher said explicitly "not this code here".
@@ -33,6 +35,7 @@ SEED = 13
 TOL = 1e-2  # liblinear's stopping tolerance (its default, 1e-4, took twice as long)
 MIN_TERM = 0.05  # a term adding less than this to the log-odds is not worth showing
 NEIGHBOURS = 0.7  # weight of the nearest-neighbour similarity in the model score (tuned)
+NEAREST = 3  # coded passages a neighbour score is the mean of (2 and 5 did no better)
 CODED, CODEBOOK, REJECTED = 0, 1, 2  # kinds of training rows
 
 
@@ -232,13 +235,22 @@ class LearnedModel:
         return out
 
     def similarity(self, x) -> np.ndarray:
-        """Per row and code: cosine similarity to the code's most similar example."""
+        """Per row and code: cosine similarity to the code's most similar codebook sentence, or
+        the mean over its `NEAREST` most similar coded passages (all, when it has fewer) if that
+        is higher. Codebook sentences are read alone: a code with a long codebook entry would
+        otherwise win on the number of its sentences."""
         sims = (x @ self.memory_xt_).toarray()
         out = np.zeros((x.shape[0], len(self.codes)))
         for c in range(len(self.codes)):
             mine = self.memory_y_[:, c]
-            if mine.any():
-                out[:, c] = sims[:, mine].max(axis=1)
+            book = mine & ~self.memory_coded_
+            if book.any():
+                out[:, c] = sims[:, book].max(axis=1)
+            coded = sims[:, mine & self.memory_coded_]
+            if coded.shape[1] > NEAREST:
+                coded = np.partition(coded, -NEAREST, axis=1)[:, -NEAREST:]
+            if coded.shape[1]:
+                out[:, c] = np.maximum(out[:, c], coded.mean(axis=1))
         return out
 
     def scores(self, x) -> np.ndarray:

@@ -5,6 +5,10 @@ and the rest on the prior: the learned model starts from the codebook's own sent
 TRUST coded examples), so a code nobody has used yet is still suggested from its keywords and
 examples, and the researcher's codings take over as they add up.
 
+A code then moves `FAMILY` of the way up to its best sibling's score (siblings: the codes under
+one parent in the codebook): a passage about one code of a family is often about another, so the
+codes after the first lean towards the first's family (`lift`). Top-level codes are no family.
+
 The prior is `calibrate`d on the project's own passages (`TrainingData.corpus`), so that a code
 whose words are everywhere in these interviews does not lead everywhere; the level per code is
 cached beside the model.
@@ -38,8 +42,9 @@ from codebook.suggest.types import Suggestion
 
 BLEND = 2.0
 TRUST = 3.0  # how many coded examples the codebook's sentences are worth to the blend
-MIN_SCORE = 0.01  # below this there is no evidence at all: not worth showing
+MIN_SCORE = 0.01  # below this (before the family's lift) there is no evidence: not shown
 AROUND = 0.05  # the sentences around a passage raised a code by this much: worth saying
+FAMILY = 0.2  # how far a code moves up to its best sibling (0.35, or adding 0.1-0.3: no better)
 MODEL_VERSION = LearnedModel.VERSION
 SUGGESTER_VERSION = 4  # bump with any change of what a cached model is fitted on
 
@@ -52,6 +57,23 @@ def blend(
     n = positives + trust
     alpha = n / (n + k)
     return alpha * learned + (1 - alpha) * prior, alpha
+
+
+def siblings(codebook: Codebook, ids: list[str]) -> np.ndarray:
+    """ids x ids, True where two different codes have the same parent (top-level codes: none)."""
+    parent = np.array([codebook.codes[c].parent or "" for c in ids], dtype=object)
+    same = (parent[:, None] == parent[None, :]) & (parent[:, None] != "")
+    np.fill_diagonal(same, False)
+    return same
+
+
+def lift(scores: np.ndarray, family: np.ndarray, k: float = FAMILY) -> np.ndarray:
+    """Each code moved k of the way up to its best sibling's score when that is higher
+    (`family`: see `siblings`). The first code keeps its place: the codes after it change."""
+    if not family.any():
+        return scores
+    best = np.where(family[None], scores[:, None, :], -np.inf).max(axis=2)
+    return scores + k * np.maximum(best - scores, 0.0)
 
 
 def _flatten(passages: list[str | Reading]) -> tuple[list[str], list[list[tuple[int, float]]]]:
@@ -119,6 +141,7 @@ class Suggester:
         self._prior_lock = threading.Lock()  # separate: the UI must not wait for a retrain
         self._string_cache: dict[str, str] = {}
         self._calibrated: str | None = None  # the corpus key the prior's level was set from
+        self._family: np.ndarray | None = None
 
     @property
     def ids(self) -> list[str]:
@@ -306,7 +329,14 @@ class Suggester:
         """Blended scores (passages x codable codes, in `self.ids` order); a `Reading`'s
         neighbours count with their weights (`context.smooth`)."""
         texts, around = _flatten(passages)
-        return smooth(self._score(docs(texts, self.lang), use_model)[0], around)
+        base = self._score(docs(texts, self.lang), use_model)[0]
+        return smooth(lift(base, self.family), around)
+
+    @property
+    def family(self) -> np.ndarray:
+        if self._family is None:
+            self._family = siblings(self.codebook, self.ids)
+        return self._family
 
     def _score(self, segs, use_model: bool = True):
         prior, evidence = self.prior.score(segs)
@@ -332,16 +362,18 @@ class Suggester:
         alone, so that a reason found only in a neighbouring sentence can say so.
         """
         texts, around = _flatten(passages)
-        alone, prior, learned, alpha, evidence, fitted = self._score(docs(texts, self.lang))
+        base, prior, learned, alpha, evidence, fitted = self._score(docs(texts, self.lang))
+        alone = lift(base, self.family)
         blended = smooth(alone, around)
+        evident = smooth(base, around) >= MIN_SCORE  # a sibling's lift alone is no evidence
         ids = self.ids
         out = []
         for i in range(len(passages)):
             order = np.argsort(-blended[i], kind="stable")
             banned = skip[i] if skip else set()
-            chosen = [c for c in order if ids[c] not in banned and blended[i, c] >= MIN_SCORE][:top]
+            chosen = [c for c in order if ids[c] not in banned and evident[i, c]][:top]
             closest = fitted[0].closest_examples(fitted[1][i]) if fitted and chosen else None
-            scored = (blended, alone, prior, learned, alpha, evidence, fitted)
+            scored = (blended, alone, base, prior, learned, alpha, evidence, fitted)
             own_i = own[i] if own else None
             out.append([self._suggestion(i, c, scored, closest, own_i) for c in chosen])
         return out
@@ -367,7 +399,7 @@ class Suggester:
         return why
 
     def _suggestion(self, i, c, scored, closest, own) -> Suggestion:
-        blended, alone, prior, learned, alpha, evidence, fitted = scored
+        blended, alone, base, prior, learned, alpha, evidence, fitted = scored
         ev = evidence[i][c]
         prior_why = self._prior_why(ev, own)
         terms, example, model_p = list(ev["terms"]), ev["example"], None
@@ -386,6 +418,10 @@ class Suggester:
                 example = near
             terms = found + terms
             why = model_why + prior_why if alpha[c] >= 0.5 else prior_why + model_why
+        gained = float(alone[i, c] - base[i, c])
+        if gained >= AROUND:
+            sibling = self.ids[int(np.argmax(np.where(self.family[c], base[i], -np.inf)))]
+            why.append(f"its sibling '{sibling}' scores higher here (+{gained:.2f})")
         raised = float(blended[i, c] - alone[i, c])
         if raised >= AROUND:
             why.append(f"the sentences around it point here too (+{raised:.2f})")
