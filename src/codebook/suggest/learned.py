@@ -225,6 +225,7 @@ class LearnedModel:
         self.memory_xt_ = self.x_[keep].T.tocsr()
         self.memory_y_ = self.y_[keep]
         self.memory_coded_ = self.kind_[keep] == CODED
+        self._columns_ = None  # found again from the new memory (`_columns`)
 
     # -- scoring -----------------------------------------------------------------------------------
     def predict_proba(self, x) -> np.ndarray:
@@ -241,17 +242,28 @@ class LearnedModel:
         otherwise win on the number of its sentences."""
         sims = (x @ self.memory_xt_).toarray()
         out = np.zeros((x.shape[0], len(self.codes)))
-        for c in range(len(self.codes)):
-            mine = self.memory_y_[:, c]
-            book = mine & ~self.memory_coded_
-            if book.any():
+        for c, (book, coded) in enumerate(self._columns()):
+            if len(book):
                 out[:, c] = sims[:, book].max(axis=1)
-            coded = sims[:, mine & self.memory_coded_]
-            if coded.shape[1] > NEAREST:
-                coded = np.partition(coded, -NEAREST, axis=1)[:, -NEAREST:]
-            if coded.shape[1]:
-                out[:, c] = np.maximum(out[:, c], coded.mean(axis=1))
+            if len(coded):
+                near = sims[:, coded]
+                if len(coded) > NEAREST:
+                    near = np.partition(near, -NEAREST, axis=1)[:, -NEAREST:]
+                out[:, c] = np.maximum(out[:, c], near.mean(axis=1))
         return out
+
+    def _columns(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per code, the memory columns of its codebook sentences and of its coded passages:
+        found once per model (boolean masks per call made a suggestion 0.7 ms slower)."""
+        cols = self.__dict__.get("_columns_")
+        if cols is None or len(cols) != len(self.codes):
+            y, coded = self.memory_y_, self.memory_coded_
+            cols = [
+                (np.flatnonzero(y[:, c] & ~coded), np.flatnonzero(y[:, c] & coded))
+                for c in range(len(self.codes))
+            ]
+            self._columns_ = cols
+        return cols
 
     def scores(self, x) -> np.ndarray:
         """The model's score per code: calibrated probability and neighbour similarity."""
