@@ -273,6 +273,15 @@ def test_flags_override_the_label_rule_and_formula_names_stay_text(tmp_path):
     assert counts[("barrier.language", "intermediair")] == 1  # the question, now Mod's
     assert ("help", "intermediair") not in counts  # Rita's turn is left out now
     assert "3 interviewer segment(s) and 2 coding(s)" in note  # a's I and R, not Mod
+    with Project.open(root) as p:  # suggestions and bulk reads follow the same flags
+        names = {t.id: t.name for t in p.transcripts()}
+        every = {(g.transcript_id, g.start, g.end): g.speaker for g in p.store.segments()}
+        asked = p._interviewer_segments()
+        answers = set(p.store.respondent_offsets())
+        assert asked | answers == set(every) and not asked & answers
+        assert {(names[k[0]], every[k]) for k in asked} == {("a", "I"), ("a", "R")}
+        rita = next(k for k in asked if every[k] == "R")
+        assert p.suggest(p.transcript("a"), rita[1], rita[2]) == []
     out = tmp_path / "out.csv"
     run("-p", str(root), "participants", "export", "-o", str(out))
     text = out.read_text(encoding="utf-8")

@@ -54,13 +54,13 @@ class Suggestions:
         (`participants import`), else the label rule (`model.is_interviewer`)."""
         from codebook.model import is_interviewer
 
-        store = self.store
-        flags = {(sp.transcript_id, sp.label): sp.is_interviewer for sp in store.speakers(tid)}
-        segments = store.segments(tid) if segments is None else segments
+        flags = self.store.interviewer_flags(tid)
+        segments = self.store.segments(tid) if segments is None else segments
+        rule = {label: is_interviewer(label) for label in {g.speaker for g in segments}}
         return {
             (g.transcript_id, g.start, g.end)
             for g in segments
-            if flags.get((g.transcript_id, g.speaker), is_interviewer(g.speaker))
+            if flags.get((g.transcript_id, g.speaker), rule[g.speaker])
         }
 
     def _asked(self, tid: int, start: int, end: int, segments=None) -> bool:

@@ -66,22 +66,25 @@ class ParticipantRows:
                 for t, label, n, name, flag in conn.execute(q)
             ]
 
+    def interviewer_flags(self, tid: int | None = None) -> dict[tuple[int, str], bool]:
+        """(transcript id, label) -> the interviewer flag a speaker was given; a label missing
+        here is decided by the label rule (`model.is_interviewer`)."""
+        sp = s.speakers
+        q = select(sp.c.transcript_id, sp.c.label, sp.c.interviewer)
+        q = q.where(sp.c.interviewer.is_not(None))
+        if tid is not None:
+            q = q.where(sp.c.transcript_id == tid)
+        with self.engine.connect() as conn:
+            return {(t, label): bool(f) for t, label, f in conn.execute(q)}
+
     def respondent_offsets(self) -> list[tuple[int, int, int]]:
         """(transcript id, start, end) of every segment the interviewer does not speak."""
-        g, sp = s.segments, s.speakers
+        g = s.segments
+        flags = self.interviewer_flags()
         with self.engine.connect() as conn:
-            flags = {(t, label): f for t, label, f in conn.execute(
-                select(sp.c.transcript_id, sp.c.label, sp.c.interviewer)
-            ) if f is not None}  # fmt: skip
             rows = _fetch(conn, select(g.c.transcript_id, g.c.start, g.c.end, g.c.speaker))
         rule = {label: is_interviewer(label) for label in {r[3] for r in rows}}
-        if not flags:
-            return [(t, a, b) for t, a, b, label in rows if not rule[label]]
-        return [
-            (t, a, b)
-            for t, a, b, label in rows
-            if not (flags[(t, label)] if (t, label) in flags else rule[label])
-        ]
+        return [(t, a, b) for t, a, b, label in rows if not flags.get((t, label), rule[label])]
 
     def participant_rows(self) -> dict[str, list[tuple]]:
         """For `analysis.frames.build`: `speakers` (transcript id, label, participant id,
