@@ -7,10 +7,12 @@ import csv
 import io
 import json
 
+import numpy as np
 import pytest
 from conftest import DATA, SAMPLES, run
 
 from codebook import Project
+from codebook.suggest.evaluate import interval
 
 ENGLISH = [DATA / "english-interview-parent.txt", DATA / "english-interview-advisor.txt"]
 ENGLISH_CODINGS = {
@@ -124,6 +126,27 @@ def test_evaluate_beats_both_baselines_on_the_sample(evaluation):
     assert 0 < model["top1"] <= model["top3"] <= 1
 
 
+def test_evaluate_gives_each_accuracy_its_interval_over_transcripts(evaluation):
+    points = [*evaluation["learning_curve"], evaluation["systems"]["keywords"]]
+    for p in points:
+        for m in ("top1", "top3"):
+            low, high = p[f"{m}_ci"]
+            assert 0 <= low < p[m] < high <= 1, (p, m)
+    low, high = evaluation["systems"]["model"]["top3_ci"]
+    assert 0.02 < high - low < 0.3  # 12 transcripts: wide, but not everything
+
+
+def test_interval_resamples_whole_transcripts():
+    same = np.array([1, 0] * 50, dtype=float)  # every transcript half right
+    assert interval(same, np.repeat(np.arange(10), 10)) == [0.5, 0.5]
+    split = np.array([1.0] * 50 + [0.0] * 50)  # five transcripts all right, five all wrong
+    low, high = interval(split, np.repeat(np.arange(10), 10))
+    assert low < 0.3 and high > 0.7  # as wide as ten interviews make it
+    low, high = interval(split, np.arange(100))  # the same hits as 100 independent ones
+    assert 0.35 < low < 0.45 and 0.55 < high < 0.65
+    assert interval(split, np.zeros(100)) == [0.5, 0.5]  # one transcript: nothing to resample
+
+
 def test_evaluate_folds_never_share_a_transcript(evaluation):
     folds = evaluation["fold_sizes"]
     assert len(folds) == evaluation["folds"] == 5
@@ -202,5 +225,19 @@ def test_evaluate_learning_curve_shows_every_ablation_in_one_table(english):
     block = table.split("learning curve: ")[1].split("\n\n")[0]
     header = block.splitlines()[1].split()
     assert header[:2] == ["system", "0"] and header[-1] == "all"
-    rows = {line.split()[0] for line in block.splitlines()[2:]}
-    assert ablations | {"keywords", "most_frequent", "codebook_prior"} <= rows
+    rows = {line.split()[0]: line.split()[1:] for line in block.splitlines()[2:]}
+    assert ablations | {"keywords", "most_frequent", "codebook_prior"} <= set(rows)
+    low, high = map(float, rows["model_top3_95%"][-1].split("-"))  # the interval on all
+    assert low <= report["curves"]["model"][-1]["top3"] <= high
+    gains, systems = report["gains"], report["systems"]
+    assert set(gains) == set(report["curves"]) - {"model"}
+    for name, points in gains.items():
+        for p in points:
+            for m in ("top1", "top3"):
+                assert p[f"{m}_ci"][0] <= p[m] <= p[f"{m}_ci"][1], (name, p)
+        on_all = points[-1]
+        assert on_all["train_spans"] == "all"
+        for m in ("top1", "top3"):  # model minus ablation, row by row: the difference of means
+            assert abs(on_all[m] - (systems["model"][m] - systems[name][m])) < 1e-3, (name, m)
+    block = table.split("what each part adds: ")[1].split("\n\n")[0]
+    assert ablations - {"model"} <= {line.split()[0] for line in block.splitlines()[2:]}

@@ -12,6 +12,7 @@ suggester reads them (`suggest.context`): in context, with the question and the 
 The learning curve refits on `DRAWS` random subsets of each training fold per point, pooled (0 =
 the codebook alone); with `learning_curve=True` every ablation (the model with one part switched
 off) gets the whole curve, so one table shows what each part adds at each amount of coding.
+Every accuracy has its 95% interval from resampling whole transcripts (`interval`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 
@@ -86,11 +88,12 @@ FIXED = {
 }
 
 
-def metrics(scores: np.ndarray, gold: list[set[int]], labels: list[int]) -> dict:
-    """top-1 / top-3 accuracy of the ranking and F1 of the top-1 code against the gold codes."""
+def metrics(scores: np.ndarray, gold: list[set[int]], labels: list[int], groups=None) -> dict:
+    """top-1 / top-3 accuracy of the ranking and F1 of the top-1 code against the gold codes;
+    with each row's transcript in `groups`, the accuracies' 95% intervals (`interval`)."""
     order = np.argsort(-scores, axis=1, kind="stable")
-    top1 = np.mean([order[i, 0] in g for i, g in enumerate(gold)])
-    top3 = np.mean([bool(set(order[i, :3]) & g) for i, g in enumerate(gold)])
+    hit1, hit3 = hits(scores, gold)
+    top1, top3 = hit1.mean(), hit3.mean()
     y_true = _indicator(gold, scores.shape)
     y_pred = np.zeros(scores.shape, dtype=int)
     y_pred[np.arange(len(gold)), order[:, 0]] = 1
@@ -98,12 +101,47 @@ def metrics(scores: np.ndarray, gold: list[set[int]], labels: list[int]) -> dict
         avg: float(f1_score(y_true, y_pred, labels=labels, average=avg, zero_division=0))
         for avg in ("micro", "macro")
     }
-    return {
+    out = {
         "top1": round(float(top1), 4),
         "top3": round(float(top3), 4),
         "micro_f1": round(f1["micro"], 4),
         "macro_f1": round(f1["macro"], 4),
     }
+    if groups is not None:
+        out["top1_ci"], out["top3_ci"] = interval(hit1, groups), interval(hit3, groups)
+    return out
+
+
+def hits(scores: np.ndarray, gold: list[set[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row 1.0 where the first code is a gold code, and where one of the first three is."""
+    order = np.argsort(-scores, axis=1, kind="stable")
+    hit1 = np.array([order[i, 0] in g for i, g in enumerate(gold)], dtype=float)
+    hit3 = np.array([bool(set(order[i, :3]) & g) for i, g in enumerate(gold)], dtype=float)
+    return hit1, hit3
+
+
+def interval(hits: np.ndarray, groups: np.ndarray, seed: int = 13) -> list[float]:
+    """95% percentile-bootstrap interval of the mean of `hits` (per row a hit, or a difference
+    of two systems' hits), resampling whole transcripts: the segments of one interview are not
+    independent, so the interval is as wide as the number of interviews makes it
+    (`scipy.stats.bootstrap`, per transcript the sum of its rows and their count)."""
+    groups = np.asarray(groups)
+    keys, where = np.unique(groups, return_inverse=True)
+    if len(keys) < 2:
+        rate = round(float(np.mean(hits)), 4) if len(hits) else 0.0
+        return [rate, rate]  # one transcript: nothing to resample
+    hit = np.bincount(where, weights=hits, minlength=len(keys))
+    count = np.bincount(where, minlength=len(keys)).astype(float)
+
+    def rate(h, n, axis=-1):
+        return h.sum(axis=axis) / n.sum(axis=axis)
+
+    found = stats.bootstrap(
+        (hit, count), rate, paired=True, vectorized=True, n_resamples=2000,
+        method="percentile", random_state=np.random.default_rng(seed),
+    )  # fmt: skip
+    low, high = found.confidence_interval
+    return [round(float(low), 4), round(float(high), 4)]
 
 
 def _indicator(gold: list[set[int]], shape) -> np.ndarray:
@@ -358,7 +396,8 @@ class _Run:
     def report(self, coder: str, k: int, seed: int, transcripts: int, fold_info) -> dict:
         gold = self.data.seg_gold
         labels = sorted({c for g in gold for c in g})
-        systems = {s: metrics(self.pooled[s], gold, labels) for s in self.pooled}
+        groups = self.data.seg_group
+        systems = {s: metrics(self.pooled[s], gold, labels, groups) for s in self.pooled}
         report = {
             "coder": coder,
             "folds": k,
@@ -372,18 +411,23 @@ class _Run:
             "per_code": per_code(self.pooled["model"], gold, labels, self.ids),
             "curves": {},
         }
+        points: dict[str, dict] = {}  # system -> point -> (test rows, scores)
         for (name, n), parts in sorted(self.curve_scores.items(), key=lambda kv: kv[0][1]):
             folds = len({f for f, _, _ in parts})
             if folds < k:
                 continue  # a point some fold is too small for would pool different folds
             te = np.concatenate([t for _, t, _ in parts])  # every draw's test segments
             sc = np.vstack([s for _, _, s in parts])
-            m = metrics(sc, [gold[i] for i in te], labels)
+            m = metrics(sc, [gold[i] for i in te], labels, groups[te])
             report["curves"].setdefault(name, []).append(_point(n, folds, m))
+            points.setdefault(name, {})[n] = (te, sc)
+        everything = np.arange(len(gold))
         for system in self.systems:
             report["curves"].setdefault(system.name, []).append(
                 _point("all", k, systems[system.name])
             )
+            points.setdefault(system.name, {})["all"] = (everything, self.pooled[system.name])
+        report["gains"] = _gains(points, gold, groups)
         # the model's curve from the first coding on (0, the codebook alone, is in `curves`)
         report["learning_curve"] = [
             p for p in report["curves"].get("model", []) if p["train_spans"] != 0
@@ -391,13 +435,33 @@ class _Run:
         return report
 
 
+def _gains(points: dict[str, dict], gold: list[set[int]], groups: np.ndarray) -> dict:
+    """What each part adds: top-1 / top-3 of the model minus those of each ablation, per point,
+    with the 95% interval of the difference. Both were scored on the same folds, subsets and
+    segments, so the difference is taken row by row and varies less than either figure."""
+    model, out = points.get("model", {}), {}
+    for name, per_point in points.items():
+        for n, (te, sc) in per_point.items() if name != "model" else ():
+            if n not in model or not np.array_equal(model[n][0], te):
+                continue
+            rows = [gold[i] for i in te]
+            point: dict = {"train_spans": n}
+            for m, mine, theirs in zip(
+                ("top1", "top3"), hits(model[n][1], rows), hits(sc, rows), strict=True
+            ):
+                point[m] = round(float(np.mean(mine - theirs)), 4)
+                point[f"{m}_ci"] = interval(mine - theirs, groups[te])
+            out.setdefault(name, []).append(point)
+    return out
+
+
 def _strings(texts: list[str], lang: str) -> list[str]:
     return [feature_string(d, lang) for d in docs(texts, lang)]
 
 
 def _point(n, folds: int, m: dict) -> dict:
-    return {"train_spans": n, "folds": folds, "top1": m["top1"], "top3": m["top3"],
-            "macro_f1": m["macro_f1"]}  # fmt: skip
+    keep = ("top1", "top3", "macro_f1", "top1_ci", "top3_ci")
+    return {"train_spans": n, "folds": folds, **{k: m[k] for k in keep}}
 
 
 def curve_table(report: dict) -> pd.DataFrame:
@@ -410,16 +474,48 @@ def curve_table(report: dict) -> pd.DataFrame:
     for name in FIXED:
         m = report["systems"][name]
         rows.append({"system": name, "all": f"{m['top1']:.2f} / {m['top3']:.2f}"})
+    # how far chance moves the model's top-3: what a difference between rows has to exceed
+    ci = {str(p["train_spans"]): p["top3_ci"] for p in report["curves"].get("model", [])}
+    rows.append({"system": "model_top3_95%", **{n: f"{a:.2f}-{b:.2f}" for n, (a, b) in ci.items()}})
     return pd.DataFrame(rows).fillna("")
 
 
+def gains_table(report: dict) -> pd.DataFrame:
+    """Ablations x training sizes, each cell what the part adds to top-1 / top-3 (model minus
+    ablation); '*' where the 95% interval of that difference leaves out 0."""
+
+    def cell(p: dict, m: str) -> str:
+        low, high = p[f"{m}_ci"]
+        return f"{p[m]:+.2f}{'*' if low > 0 or high < 0 else ''}"
+
+    rows = []
+    for name, points in report.get("gains", {}).items():
+        row = {"system": name}
+        row.update(
+            {str(p["train_spans"]): f"{cell(p, 'top1')} / {cell(p, 'top3')}" for p in points}
+        )
+        rows.append(row)
+    return pd.DataFrame(rows).fillna("")
+
+
+def _flat(rows: list[dict]) -> pd.DataFrame:
+    """Rows with [low, high] intervals as a frame with numeric low / high columns."""
+    frame = pd.DataFrame(rows)
+    for m in ("top1", "top3"):
+        if f"{m}_ci" in frame:
+            bounds = pd.DataFrame(frame.pop(f"{m}_ci").tolist(), index=frame.index)
+            frame[f"{m}_low"], frame[f"{m}_high"] = bounds[0], bounds[1]
+    return frame
+
+
 def tables(report: dict) -> dict[str, pd.DataFrame]:
-    """The report as frames: `systems`, `learning_curve`, `curves` and `per_code`."""
-    systems = pd.DataFrame([{"system": name, **m} for name, m in report["systems"].items()])
+    """The report as frames: `systems`, `learning_curve`, `curves`, `gains` and `per_code`."""
+    systems = _flat([{"system": name, **m} for name, m in report["systems"].items()])
     return {
         "systems": systems,
-        "learning_curve": pd.DataFrame(report["learning_curve"]),
+        "learning_curve": _flat(report["learning_curve"]),
         "curves": curve_table(report),
+        "gains": gains_table(report),
         "per_code": pd.DataFrame(report["per_code"]),
     }
 
@@ -441,6 +537,10 @@ def render(report: dict) -> str:
         parts.append(
             "learning curve: top-1 / top-3 after N coded spans (0 = the codebook alone)\n"
             + t["curves"].to_string(index=False)
+        )
+        parts.append(
+            "what each part adds: the model minus the ablation, top-1 / top-3, on the same folds "
+            "and segments (* = its 95% interval leaves out 0)\n" + t["gains"].to_string(index=False)
         )
     else:
         parts.append("learning curve (model)\n" + t["learning_curve"].to_string(index=False))
