@@ -89,6 +89,33 @@ def test_folding_unanimous_units_keeps_alpha_exact():
     )
 
 
+def test_alpha_from_summed_unit_parts_is_the_package_alpha():
+    """The bootstrap sums per-unit parts; summed over all units they give the package's alpha."""
+    rng = np.random.default_rng(3)
+    for coders in (2, 3):
+        m = (rng.random((300, coders)) < 0.15).astype(float)
+        m[rng.random(m.shape) < 0.1] = NAN  # missing values, some units left with one value
+        parts = ag.pairable_parts(m)
+        assert ag.alpha_of_parts(parts.sum(axis=0)) == pytest.approx(ag.krippendorff_alpha(m))
+    assert np.isnan(ag.alpha_of_parts(ag.pairable_parts(np.zeros((5, 2))).sum(axis=0)))
+
+
+def test_alpha_intervals_resample_units():
+    rng = np.random.default_rng(5)
+    a = (rng.random(400) < 0.2).astype(float)
+    b = np.where(rng.random(400) < 0.1, 1 - a, a)  # the second coder flips one decision in ten
+    noisy, same = np.column_stack([a, b]), np.column_stack([a, a])
+    unused = np.zeros((400, 2))  # nobody applied the code: alpha is undefined in every resample
+    parts = [ag.pairable_parts(x) for x in (noisy, same, unused)]
+    (low, high), perfect, undefined = ag.alpha_intervals(parts)
+    assert low < ag.krippendorff_alpha(noisy) < high and 0.05 < high - low < 0.3
+    assert perfect == [1.0, 1.0]
+    assert all(np.isnan(undefined))
+    half = ag.alpha_intervals([ag.pairable_parts(noisy[:100])])[0]  # fewer units: wider
+    assert half[1] - half[0] > high - low
+    assert ag.alpha_intervals(parts) == ag.alpha_intervals(parts)  # seeded: the same each time
+
+
 def test_thresholds():
     assert [ag.verdict(x) for x in (0.8, 0.79, 0.667, 0.66, NAN)] == [
         "reliable",
@@ -243,6 +270,11 @@ def test_sample_agreement_matches_scikit_learn_per_code(sample_project):
         )
         assert row["verdict"] == ag.verdict(row["alpha"])
     assert result["thresholds"]["reliable"] == 0.8 and result["thresholds"]["tentative"] == 0.667
+    for row in [*result["per_code"], result["overall"]]:
+        if row["alpha"] is not None and row["alpha"] < 1:
+            assert row["alpha_low"] < row["alpha"] < row["alpha_high"], row
+    pooled = result["overall"]
+    assert pooled["alpha_high"] - pooled["alpha_low"] < 0.1  # 13,662 decisions: narrow
 
 
 def test_sample_character_level_from_the_csv(sample_project):
@@ -267,6 +299,7 @@ def test_sample_character_level_from_the_csv(sample_project):
     assert row["kappa"] == pytest.approx(cohen_kappa_score(vectors["coder_a"], vectors["coder_b"]))
     agree = np.mean(np.array(vectors["coder_a"]) == np.array(vectors["coder_b"]))
     assert row["percent"] == pytest.approx(agree)
+    assert row["alpha_low"] is None and row["alpha_high"] is None  # characters: not resampled
 
 
 def test_cli_table_shows_thresholds_left_out_and_disagreements(sample_project):
@@ -276,6 +309,7 @@ def test_cli_table_shows_thresholds_left_out_and_disagreements(sample_project):
     assert "alpha >= 0.800 reliable; 0.667 to 0.800 tentative" in out
     assert "(all codes, pooled)" in out
     assert "Disagreements (" in out
+    assert "alpha 95%" in out and "bootstrap over the segments" in out
 
 
 def test_cli_user_errors_are_one_line(sample_project):

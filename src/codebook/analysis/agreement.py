@@ -5,11 +5,14 @@ segment (a sentence) or, as NVivo reports it, a character of the compared transc
 transcripts that every compared coder worked on count, so a transcript one coder never opened
 does not read as wholesale disagreement. Alpha is nominal and comes from the `krippendorff`
 package; its input is built here as value counts per unit (coders that said no, coders that
-said yes), which also allows missing values when coders see different units.
+said yes), which also allows missing values when coders see different units. Per segment,
+alpha's 95% interval comes from resampling the segments (`alpha_intervals`): with a few codings
+of a code, its alpha says little, and the verdict should not hide that.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,10 +26,16 @@ from codebook.progress import track
 
 RELIABLE = 0.800
 TENTATIVE = 0.667
+RESAMPLES = 2000  # bootstrap resamples of the units for alpha's interval
+SEED = 13
 UNITS = ("segment", "character")
 THRESHOLDS_TEXT = (
     f"Krippendorff's alpha >= {RELIABLE:.3f} reliable; {TENTATIVE:.3f} to {RELIABLE:.3f} "
     f"tentative conclusions only; below {TENTATIVE:.3f} not reliable."
+)
+INTERVAL_TEXT = (
+    "alpha 95%: bootstrap over the segments (2,000 resamples); where it spans a threshold, "
+    "the verdict could go either way."
 )
 
 
@@ -131,6 +140,51 @@ def fold(counts: np.ndarray) -> np.ndarray:
     zeros, ones = counts[unanimous].sum(axis=0) if unanimous.any() else (0, 0)
     extra = [row for row in ([zeros, 0], [0, ones]) if sum(row) > 0]
     return np.vstack([split, np.array(extra, dtype=np.int64).reshape(-1, 2)])
+
+
+def pairable_parts(matrix: np.ndarray) -> np.ndarray:
+    """Per unit what nominal alpha sums over units: (zeros, ones, the 0-1 coincidences
+    n0 * n1 / (m - 1)); units with fewer than two values add nothing."""
+    counts = value_counts(matrix).astype(float)
+    m = counts.sum(axis=1)
+    parts = np.zeros((len(counts), 3))
+    ok = m >= 2
+    parts[ok, :2] = counts[ok]
+    parts[ok, 2] = counts[ok, 0] * counts[ok, 1] / (m[ok] - 1)
+    return parts
+
+
+def alpha_of_parts(sums: np.ndarray) -> np.ndarray:
+    """Nominal alpha of two values from summed `pairable_parts` (last axis): 1 - (n - 1) * o01 /
+    (n0 * n1); NaN where one value is missing altogether (alpha is undefined)."""
+    n0, n1, o01 = sums[..., 0], sums[..., 1], sums[..., 2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n0 * n1 > 0, 1 - (n0 + n1 - 1) * o01 / (n0 * n1), np.nan)
+
+
+def alpha_intervals(parts: list[np.ndarray], seed: int = SEED) -> list[list[float]]:
+    """95% percentile-bootstrap interval of alpha for each item of `parts` (per unit, from
+    `pairable_parts`; summed over codes for the pooled figure, so that a segment's codes stay
+    together), resampling the units as Hayes & Krippendorff (2007) do, every item with the same
+    draws. Resamples in which alpha is undefined (not one unit with the code) are left out; NaN
+    when most are. Drawn in chunks, so a large project never holds all the draws at once."""
+    if not parts or len(parts[0]) < 2:
+        return [[math.nan, math.nan] for _ in parts]
+    units, stacked = len(parts[0]), np.hstack(parts)
+    rng = np.random.default_rng(seed)
+    alphas = []
+    chunk = max(1, min(RESAMPLES, 2_000_000 // units))
+    for done in range(0, RESAMPLES, chunk):
+        n = min(chunk, RESAMPLES - done)
+        drawn = rng.integers(units, size=(n, units)) + np.arange(n)[:, None] * units
+        weights = np.bincount(drawn.ravel(), minlength=n * units).reshape(n, units)
+        alphas.append(alpha_of_parts((weights @ stacked).reshape(n, len(parts), 3)))
+    out = []
+    for a in np.vstack(alphas).T:
+        a = a[~np.isnan(a)]
+        out.append([math.nan, math.nan] if len(a) < RESAMPLES / 2 else
+                   [float(v) for v in np.percentile(a, [2.5, 97.5])])  # fmt: skip
+    return out
 
 
 def percent_agreement(matrix: np.ndarray) -> float:
@@ -323,6 +377,9 @@ class Agreement:
         table = self.per_code.copy()
         overall = {"code": "(all codes, pooled)", "label": "", **self.overall}
         table = pd.concat([table, pd.DataFrame([overall])], ignore_index=True)
+        spans = zip(table.pop("alpha_low"), table.pop("alpha_high"), strict=True)
+        ci = ["-" if pd.isna(a) else f"{a:.2f}-{b:.2f}" for a, b in spans]
+        table.insert(table.columns.get_loc("alpha") + 1, "alpha 95%", ci)
         for col in ("percent", "kappa", "alpha"):
             table[col] = table[col].map(lambda v: "-" if pd.isna(v) else f"{v:.3f}")
         table["percent"] = table["percent"].map(
@@ -330,6 +387,8 @@ class Agreement:
         )
         table["label"] = table["label"].fillna("").astype(str).str.slice(0, 28)
         lines += ["", table.to_string(index=False), "", THRESHOLDS_TEXT]
+        if self.unit == "segment":
+            lines.append(INTERVAL_TEXT)
         n = len(self.disagreements)
         lines += ["", f"Disagreements ({n} segment(s)):"]
         if n:
@@ -424,6 +483,8 @@ def agreement(
         )
     rows, pooled = [], Tally(table=np.zeros((2, 2), dtype=np.int64) if len(coders) == 2 else None)
     totals = {"units": 0, **{coder: 0 for coder in coders}}
+    by_segment = unit == "segment"  # characters are no independent units to resample
+    parts = []
     for code, m in units:
         label = codebook.codes[code].name(codebook.language) if code in codebook.codes else code
         row = {"code": code, "label": label, "units": len(m)}
@@ -431,14 +492,21 @@ def agreement(
         tally = Tally.of(m)
         pooled = pooled + tally
         row.update(tally.scores())
+        if by_segment:
+            parts.append(pairable_parts(m))
         row["verdict"] = verdict(row["alpha"])
         rows.append(row)
         totals = {k: totals[k] + row[k] for k in totals}
+    spans = alpha_intervals([*parts, sum(parts)]) if parts else []
+    for row, (low, high) in itertools.zip_longest(rows, spans[:-1], fillvalue=(math.nan,) * 2):
+        row["alpha_low"], row["alpha_high"] = low, high
     per_code = pd.DataFrame(
         rows,
-        columns=["code", "label", "units", *coders, "percent", "kappa", "alpha", "verdict"],
-    )
+        columns=["code", "label", "units", *coders, "percent", "kappa", "alpha", "alpha_low",
+                 "alpha_high", "verdict"],
+    )  # fmt: skip
     overall = {**totals, **pooled.scores()}
+    overall["alpha_low"], overall["alpha_high"] = spans[-1] if spans else (math.nan, math.nan)
     overall["verdict"] = verdict(overall["alpha"])
     return Agreement(
         unit=unit,
@@ -457,7 +525,8 @@ def _left_out_count(leave_out: pd.DataFrame | None, included: list[str]) -> int:
 
 
 def plot(result: Agreement, ax=None):
-    """Alpha per code as horizontal bars, with the two threshold lines; returns the figure."""
+    """Alpha per code as horizontal bars with their 95% intervals and the two threshold lines;
+    returns the figure."""
     import matplotlib.pyplot as plt
 
     frame = result.per_code.iloc[::-1]
@@ -472,10 +541,15 @@ def plot(result: Agreement, ax=None):
         "n/a": "#999999",
     }
     ax.barh(frame["code"], frame["alpha"].fillna(0), color=[colors[v] for v in frame["verdict"]])
+    spans = frame.dropna(subset=["alpha", "alpha_low"])
+    if len(spans):  # the 95% interval (segments resampled) as a line through each bar
+        below, above = spans["alpha"] - spans["alpha_low"], spans["alpha_high"] - spans["alpha"]
+        ax.errorbar(spans["alpha"], spans["code"], xerr=[below, above], fmt="none",
+                    ecolor="#333333", capsize=2)  # fmt: skip
     ax.axvline(RELIABLE, color="#2ca02c", linestyle="--", linewidth=1, label="0.800 reliable")
     ax.axvline(TENTATIVE, color="#ff7f0e", linestyle="--", linewidth=1, label="0.667 tentative")
     ax.set_xlabel(f"Krippendorff's alpha (nominal, unit: {result.unit})")
-    lowest = frame["alpha"].min(skipna=True)
+    lowest = pd.concat([frame["alpha"], frame["alpha_low"]]).min(skipna=True)
     ax.set_xlim(min(0.0, 0.0 if pd.isna(lowest) else float(lowest)), 1.0)
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False)
     ax.set_title(f"Agreement per code: {' vs '.join(result.coders)}", loc="left")
