@@ -33,6 +33,7 @@ def measure(project: Project, repeat: int = 3) -> list[Row]:
         note(f"  frames {t_frames:.2f} s + frequencies {t_freq:.2f} s")
     coded = frames["coded"]
     _, chi, _ = clock(lambda: frequencies.chi_square(frequencies.crosstab(table)))
+    shuffled, perm, _ = clock(lambda: frequencies.permutation_test(coded, "stakeholder_group"))
     _, co1, _ = clock(lambda: cooccurrence.cooccurrence(coded))
     _, co2, _ = clock(lambda: cooccurrence.cooccurrence(coded, window=2))
     segments = frames["segments"]
@@ -49,6 +50,11 @@ def measure(project: Project, repeat: int = 3) -> list[Row]:
         Row(
             "chi-square codes x groups / co-occurrence in a segment / within 2 segments",
             measured=f"{chi:.2f} / {co1:.2f} / {co2:.2f} s",
+        ),
+        Row(
+            f"permutation test codes x groups, interviews as the unit ({shuffled.units:,} "
+            f"interviews or parts, {shuffled.resamples:,} shuffles)",
+            measured=f"{perm:.2f} s",
         ),
     ]
 

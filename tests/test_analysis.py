@@ -240,6 +240,49 @@ def test_chi_square_without_warning_flags_cells_that_differ():
         frequencies.chi_square(table[["g1"]])
 
 
+def interviews(profiles: dict[str, tuple[str, dict[str, int]]]) -> pd.DataFrame:
+    """A `coded` frame: per interview its group and how many codings of each code it has."""
+    rows = []
+    for name, (group, counts) in profiles.items():
+        for code, n in counts.items():
+            rows += [{"transcript": name, "team": group, "code": code} for _ in range(n)]
+    frame = pd.DataFrame(rows)
+    frame["coding_id"] = frame["segment_id"] = range(len(frame))
+    return frame
+
+
+def test_permutation_test_takes_the_interview_as_the_unit():
+    """Each interview talks about its own theme at length, and the groups do not differ beyond
+    that: per coding the chi-square test sees a difference, with the interviews as the unit there
+    is none. Where every interview of a group leans the same way, the difference stays."""
+    themes = "xxxyzy" + "yzzxyz"  # the first six interviews are group a: x 3, y 2, z 1
+    own = {f"i{k}": ("a" if k < 6 else "b", {"x": 5, "y": 5, "z": 5} | {t: 40})
+           for k, t in enumerate(themes)}  # fmt: skip
+    coded = interviews(own)
+    table = pd.crosstab(coded["code"], coded["team"])
+    assert chi2_contingency(table)[1] < 0.001  # codings as independent draws: "significant"
+    result = frequencies.permutation_test(coded, "team")
+    assert result.statistic == pytest.approx(chi2_contingency(table, correction=False)[0])
+    assert result.p > 0.1 and (result.units, result.groups) == (12, 2)
+    lean = {f"i{k}": ("a", {"x": 12, "y": 8}) if k < 6 else ("b", {"x": 8, "y": 12})
+            for k in range(12)}  # fmt: skip
+    assert frequencies.permutation_test(interviews(lean), "team").p < 0.01
+    again = frequencies.permutation_test(coded, "team")
+    assert again == result  # seeded
+
+
+def test_permutation_test_counts_a_focus_groups_parts_and_says_what_it_needs():
+    coded = interviews({"i1": ("a", {"x": 3}), "i2": ("b", {"y": 3}), "i3": ("a", {"x": 2})})
+    focus = interviews({"f": ("a", {"x": 1})}).assign(coding_id=100, segment_id=100)
+    other = interviews({"f": ("b", {"y": 1})}).assign(coding_id=101, segment_id=101)
+    result = frequencies.permutation_test(pd.concat([coded, focus, other]), "team", resamples=99)
+    assert result.units == 5 and result.resamples == 99  # the focus group: one part per group
+    with pytest.raises(CodebookError, match="two codes and two groups"):
+        frequencies.permutation_test(coded[coded["team"] == "a"], "team")
+    with pytest.raises(CodebookError, match="cannot group by 'nope'"):
+        frequencies.permutation_test(coded, "nope")
+
+
 # -- co-occurrence ------------------------------------------------------------------------------
 def pair(table, a, b):
     rows = table[

@@ -18,6 +18,7 @@ FIGURES = {  # how a row's figure starts -> how many such rows
     "TUI: open a transcript from that list": 1,
     "frames + frequency table by group": 1,
     "chi-square": 1,
+    "permutation test codes x groups": 1,
     "report over": 1,
     "framework matrix": 2,  # built + .xlsx at scale, and the other formats
     "export coded segments": 1,

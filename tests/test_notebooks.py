@@ -54,6 +54,14 @@ def test_themes_notebook_counts_the_focus_group_by_participant(run_notebook, foc
     assert sorted(set(people)) == [("Ada", "15"), ("Ben", "14"), ("Cleo", "12")]
 
 
+def test_themes_notebook_tests_the_groups_with_interviews_as_the_unit(run_notebook):
+    text = text_of(run_notebook("02_themes_by_group.ipynb"))
+    found = re.search(r"interviews as the unit: p = ([\d.e-]+) \((\d+) interviews", text)
+    assert found, "the permutation test's line"
+    assert 0 < float(found[1]) <= 1 and int(found[2]) >= 12  # 12 interviews, a focus group's parts
+    assert len(re.findall(r"interviews as the unit p = ", text)) >= 2  # every other attribute too
+
+
 def test_notebooks_say_what_cannot_be_computed(run_notebook, focus_project):
     one = text_of(run_notebook("03_intercoder_agreement.ipynb", focus_project,
                                {"CODEBOOK_CODERS": "maria"}))  # fmt: skip

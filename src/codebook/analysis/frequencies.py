@@ -2,7 +2,9 @@
 
 Groups differ in size (a group with two interviews is not 'quieter' than one with eight), so
 every count comes with the group's total and a share. `chi_square` says which cells of a
-codes x groups table differ more than chance would explain.
+codes x groups table differ more than chance would explain, counting codings as independent;
+`permutation_test` asks the same with the interview as the unit, which is what a dozen
+interviews can support.
 """
 
 from __future__ import annotations
@@ -197,6 +199,78 @@ def chi_square(table: pd.DataFrame) -> ChiSquare:
         low_expected=low,
         warning=warning,
     )
+
+
+@dataclass
+class Permutation:
+    """A chi-square statistic judged against the groups shuffled between interviews."""
+
+    statistic: float
+    p: float
+    units: int  # interviews (or, where one interview holds several groups, its parts by group)
+    groups: int
+    resamples: int
+
+
+def permutation_test(
+    coded: pd.DataFrame,
+    by: str,
+    codebook: Codebook | None = None,
+    level: int | None = None,
+    value: str = "codings",
+    resamples: int = 9999,
+    seed: int = 13,
+) -> Permutation:
+    """Whether codes x groups differ, with the interview as the unit (a permutation test).
+
+    `chi_square` counts codings as if each were drawn on its own; but one interview's codings
+    hang together (a talkative respondent, one topic for half an hour), so with a dozen
+    interviews its p-value is far too small. Here the group labels are shuffled between the
+    interviews (between an interview's parts by group, for a focus group) and the chi-square
+    statistic of the table is compared with those of the shuffled tables: the p-value asks
+    whether the groups differ more than interviews differ anyway. `value`: codings or segments.
+    """
+    if by not in coded.columns:
+        raise CodebookError(f"cannot group by '{by}' (no such column in the codings)")
+    if level is not None:
+        if codebook is None:
+            raise CodebookError("counting at a tree level needs the codebook")
+        coded = at_level(coded, codebook, level)
+    what = {"codings": "coding_id", "segments": "segment_id"}
+    if value not in what:
+        raise CodebookError(f"unknown value '{value}' (choose from: {', '.join(what)})")
+    coded = _with_group(coded, by, by)
+    pieces = coded.groupby(["transcript", by, "code"])[what[value]].nunique().unstack(fill_value=0)
+    labels = pieces.index.get_level_values(by).to_numpy()
+    groups = pd.unique(labels)
+    if len(groups) < 2 or pieces.shape[1] < 2:
+        raise CodebookError(
+            "a permutation test needs at least two codes and two groups with codings "
+            f"(found {pieces.shape[1]} code(s) and {len(groups)} group(s))"
+        )
+    counts = pieces.to_numpy(dtype=float)
+    group_of = np.unique(labels, return_inverse=True)[1]
+
+    def statistic(label: np.ndarray) -> float:
+        table = np.zeros((counts.shape[1], len(groups)))
+        np.add.at(table.T, label, counts)
+        return _chi2(table)
+
+    # by hand: scipy.stats.permutation_test wants two interviews per group, and groups of one
+    # are common in qualitative samples
+    rng = np.random.default_rng(seed)
+    observed = statistic(group_of)
+    shuffled = np.array([statistic(rng.permutation(group_of)) for _ in range(resamples)])
+    p = (1 + np.sum(shuffled >= observed - 1e-9 * observed)) / (resamples + 1)
+    return Permutation(observed, float(p), len(counts), len(groups), resamples)
+
+
+def _chi2(table: np.ndarray) -> float:
+    """Pearson's chi-square statistic of a codes x groups table (codes without counts left out)."""
+    table = table[table.sum(axis=1) > 0]
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.nansum((table - expected) ** 2 / expected))
 
 
 def _with_group(frame: pd.DataFrame, by: str | None, group: str) -> pd.DataFrame:
