@@ -551,7 +551,7 @@ def plot(result: Agreement, ax=None):
     ax.set_xlabel(f"Krippendorff's alpha (nominal, unit: {result.unit})")
     lowest = pd.concat([frame["alpha"], frame["alpha_low"]]).min(skipna=True)
     ax.set_xlim(min(0.0, 0.0 if pd.isna(lowest) else float(lowest)), 1.0)
-    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, frameon=False)
     ax.set_title(f"Agreement per code: {' vs '.join(result.coders)}", loc="left")
     fig.tight_layout()
     return fig
