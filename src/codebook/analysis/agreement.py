@@ -12,7 +12,6 @@ of a code, its alpha says little, and the verdict should not hide that.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -497,8 +496,9 @@ def agreement(
         row["verdict"] = verdict(row["alpha"])
         rows.append(row)
         totals = {k: totals[k] + row[k] for k in totals}
-    spans = alpha_intervals([*parts, sum(parts)]) if parts else []
-    for row, (low, high) in itertools.zip_longest(rows, spans[:-1], fillvalue=(math.nan,) * 2):
+    # one per code, then the pooled figure; characters get none
+    spans = alpha_intervals([*parts, sum(parts)]) if parts else [[math.nan] * 2] * (len(rows) + 1)
+    for row, (low, high) in zip(rows, spans, strict=False):
         row["alpha_low"], row["alpha_high"] = low, high
     per_code = pd.DataFrame(
         rows,
@@ -506,7 +506,7 @@ def agreement(
                  "alpha_high", "verdict"],
     )  # fmt: skip
     overall = {**totals, **pooled.scores()}
-    overall["alpha_low"], overall["alpha_high"] = spans[-1] if spans else (math.nan, math.nan)
+    overall["alpha_low"], overall["alpha_high"] = spans[-1]
     overall["verdict"] = verdict(overall["alpha"])
     return Agreement(
         unit=unit,

@@ -241,15 +241,13 @@ def permutation_test(
         raise CodebookError(f"unknown value '{value}' (choose from: {', '.join(what)})")
     coded = _with_group(coded, by, by)
     pieces = coded.groupby(["transcript", by, "code"])[what[value]].nunique().unstack(fill_value=0)
-    labels = pieces.index.get_level_values(by).to_numpy()
-    groups = pd.unique(labels)
+    group_of, groups = pd.factorize(pieces.index.get_level_values(by))
     if len(groups) < 2 or pieces.shape[1] < 2:
         raise CodebookError(
             "a permutation test needs at least two codes and two groups with codings "
             f"(found {pieces.shape[1]} code(s) and {len(groups)} group(s))"
         )
     counts = pieces.to_numpy(dtype=float)
-    group_of = np.unique(labels, return_inverse=True)[1]
 
     def statistic(label: np.ndarray) -> float:
         table = np.zeros((counts.shape[1], len(groups)))

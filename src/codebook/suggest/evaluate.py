@@ -91,12 +91,11 @@ FIXED = {
 def metrics(scores: np.ndarray, gold: list[set[int]], labels: list[int], groups=None) -> dict:
     """top-1 / top-3 accuracy of the ranking and F1 of the top-1 code against the gold codes;
     with each row's transcript in `groups`, the accuracies' 95% intervals (`interval`)."""
-    order = np.argsort(-scores, axis=1, kind="stable")
     hit1, hit3 = hits(scores, gold)
     top1, top3 = hit1.mean(), hit3.mean()
     y_true = _indicator(gold, scores.shape)
     y_pred = np.zeros(scores.shape, dtype=int)
-    y_pred[np.arange(len(gold)), order[:, 0]] = 1
+    y_pred[np.arange(len(gold)), np.argmax(scores, axis=1)] = 1  # the first of ties, as `hits`
     f1 = {
         avg: float(f1_score(y_true, y_pred, labels=labels, average=avg, zero_division=0))
         for avg in ("micro", "macro")
@@ -439,16 +438,17 @@ def _gains(points: dict[str, dict], gold: list[set[int]], groups: np.ndarray) ->
     """What each part adds: top-1 / top-3 of the model minus those of each ablation, per point,
     with the 95% interval of the difference. Both were scored on the same folds, subsets and
     segments, so the difference is taken row by row and varies less than either figure."""
-    model, out = points.get("model", {}), {}
+    model = {
+        n: (te, hits(sc, [gold[i] for i in te])) for n, (te, sc) in points.get("model", {}).items()
+    }
+    out = {}
     for name, per_point in points.items():
         for n, (te, sc) in per_point.items() if name != "model" else ():
             if n not in model or not np.array_equal(model[n][0], te):
                 continue
-            rows = [gold[i] for i in te]
             point: dict = {"train_spans": n}
-            for m, mine, theirs in zip(
-                ("top1", "top3"), hits(model[n][1], rows), hits(sc, rows), strict=True
-            ):
+            ablation = hits(sc, [gold[i] for i in te])
+            for m, mine, theirs in zip(("top1", "top3"), model[n][1], ablation, strict=True):
                 point[m] = round(float(np.mean(mine - theirs)), 4)
                 point[f"{m}_ci"] = interval(mine - theirs, groups[te])
             out.setdefault(name, []).append(point)
